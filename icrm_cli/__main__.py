@@ -1,0 +1,5 @@
+"""`python -m icrm_cli` runs the same command line as `icrm`."""
+
+from icrm_cli.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The command line: thin Typer modules, one per command group."""

@@ -1,0 +1,327 @@
+"""`icrm meeting`: cross-department meeting series (例会), agendas, minutes, reminders, invites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from icrm_cli.cli.common import (
+    DocFormat,
+    DocFormatOpt,
+    ExcelOpt,
+    ListFormat,
+    ListFormatOpt,
+    OutputOpt,
+    ShowFormat,
+    ShowFormatOpt,
+    output_options,
+    session,
+    state,
+)
+
+app = typer.Typer(
+    help="Cross-department meetings (例会): agenda, minutes, action items, reminders, invites.",
+    no_args_is_help=True,
+)
+
+IdArg = Annotated[int, typer.Argument(help="Meeting id.", metavar="ID")]
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="What the meeting is about.")],
+    at: Annotated[
+        str, typer.Option("--at", help="When it starts (org time zone unless an offset is given).")
+    ],
+    duration: Annotated[
+        str, typer.Option("--duration", help="How long, e.g. 60m, 2h (at most 24h).")
+    ] = "60m",
+    series: Annotated[
+        str | None,
+        typer.Option("--series", help="Recurring series (例会) it belongs to; carries items over."),
+    ] = None,
+    dept: Annotated[
+        list[str] | None,
+        typer.Option("--dept", help="Department taking part (repeatable) [default: the attendees']."),
+    ] = None,
+    attendee: Annotated[
+        list[str] | None,
+        typer.Option("--attendee", help="Person invited (repeatable) [default: the departments' contacts]."),
+    ] = None,
+    location: Annotated[str | None, typer.Option("--location", help="Room or video link.")] = None,
+    fmt: ShowFormatOpt = ShowFormat.table,
+) -> None:
+    """Schedule a meeting; the --as person is the organiser (customer of its action items)."""
+    from icrm_cli.output import emit_message, emit_object
+    from icrm_cli.services import meetings
+    from icrm_cli.services.meeting_query import meeting_detail
+    from icrm_cli.timeutil import parse_duration
+
+    with session(ctx, write=True) as (sess, policy):
+        clock = policy.clock
+        meeting = meetings.create(
+            sess,
+            policy,
+            actor=state(ctx).who,
+            title=title,
+            starts_at=clock.parse(at, edge="start", what="--at"),
+            duration=parse_duration(duration, what="--duration"),
+            series=series,
+            departments=dept or [],
+            attendees=attendee or [],
+            location=location,
+        )
+        assert meeting.id is not None
+        created = meeting_detail(sess, meeting.id, clock.now())
+    opts = output_options(policy, fmt)
+    if opts.fmt == "json":
+        emit_object(created, opts)
+    else:
+        emit_message(
+            f"Created meeting #{created['id']} {created['title']} at {clock.short(created['starts_at'])} "
+            f"({', '.join(created['departments'])}; {len(created['attendees'])} attendees)"
+        )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    upcoming: Annotated[
+        bool, typer.Option("--upcoming", help="Only scheduled meetings not started yet, soonest first.")
+    ] = False,
+    series: Annotated[str | None, typer.Option("--series", help="Only this series.")] = None,
+    fmt: ListFormatOpt = ListFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """List meetings, newest first, with their action item counts."""
+    from icrm_cli.output import emit_rows
+    from icrm_cli.output.meeting_docs import MEETING_COLUMNS
+    from icrm_cli.services.meeting_query import list_meetings
+
+    with session(ctx) as (sess, policy):
+        rows = list_meetings(sess, policy.clock.now(), upcoming=upcoming, series=series)
+    emit_rows(rows, MEETING_COLUMNS, output_options(policy, fmt, output, excel), empty="No meetings.")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, meeting_id: IdArg, fmt: DocFormatOpt = DocFormat.table, output: OutputOpt = None
+) -> None:
+    """One meeting; --format markdown prints the minutes (会议纪要) for stakeholders."""
+    from icrm_cli.output import Section, emit_object, emit_record, emit_text
+    from icrm_cli.output.columns import EVENT_COLUMNS
+    from icrm_cli.output.meeting_docs import (
+        ATTENDANCE_COLUMNS,
+        ITEM_COLUMNS,
+        MEETING_FIELDS,
+        minutes_markdown,
+    )
+    from icrm_cli.services.meeting_agenda import build_agenda
+    from icrm_cli.services.meeting_query import display_names, meeting_history
+
+    with session(ctx) as (sess, policy):
+        agenda = build_agenda(sess, meeting_id, policy.clock.now())
+        history = meeting_history(sess, meeting_id)
+        names = display_names(sess)
+    opts = output_options(policy, fmt, output)
+    meeting = agenda["meeting"]
+    if opts.fmt == "json":
+        emit_object({**meeting, "events": history}, opts)
+    elif opts.fmt == "markdown":
+        emit_text(minutes_markdown(agenda, names, policy.clock), opts)
+    else:
+        sections = [
+            Section("attendance", "Attendees", meeting["attendance"], ATTENDANCE_COLUMNS),
+            Section("actions", "Action items", meeting["actions"], ITEM_COLUMNS),
+            Section("carried_over", "Carried over", agenda["carried_over"], ITEM_COLUMNS),
+            Section("events", "History", history, EVENT_COLUMNS),
+        ]
+        title = f"Meeting #{meeting_id}: {meeting['title']}"
+        emit_record(meeting, MEETING_FIELDS, opts, title=title, sections=sections)
+
+
+@app.command("agenda")
+def agenda(
+    ctx: typer.Context, meeting_id: IdArg, fmt: DocFormatOpt = DocFormat.table, output: OutputOpt = None
+) -> None:
+    """Carried-over action items of the series, then overdue requests between the departments."""
+    from icrm_cli.output import Section, emit_object, emit_record, emit_text
+    from icrm_cli.output.meeting_docs import AGENDA_SECTIONS, MEETING_FIELDS, agenda_markdown
+    from icrm_cli.services.meeting_agenda import build_agenda
+    from icrm_cli.services.meeting_query import display_names
+
+    with session(ctx) as (sess, policy):
+        data = build_agenda(sess, meeting_id, policy.clock.now())
+        names = display_names(sess)
+    opts = output_options(policy, fmt, output)
+    if opts.fmt == "json":
+        emit_object(data, opts)
+    elif opts.fmt == "markdown":
+        emit_text(agenda_markdown(data, names, policy.clock), opts)
+    else:
+        sections = [
+            Section(key, title, data[key], columns) for key, title, columns in AGENDA_SECTIONS if key in data
+        ]
+        title = f"Agenda of meeting #{meeting_id}: {data['meeting']['title']}"
+        emit_record(data["meeting"], MEETING_FIELDS, opts, title=title, sections=sections)
+
+
+@app.command("action")
+def action(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    title: Annotated[str, typer.Option("--title", help="What has to be done.")],
+    owner: Annotated[str, typer.Option("--owner", help="Who does it; their department is the supplier.")],
+    due: Annotated[str, typer.Option("--due", help="By when.")],
+    description: Annotated[str | None, typer.Option("--description", help="Details.")] = None,
+    fmt: ShowFormatOpt = ShowFormat.table,
+) -> None:
+    """Record an action item: a request from the organiser's department to the owner's."""
+    from icrm_cli.output import emit_message, emit_object
+    from icrm_cli.services.meetings import add_action
+    from icrm_cli.services.request_query import request_dict
+
+    with session(ctx, write=True) as (sess, policy):
+        clock = policy.clock
+        request = add_action(
+            sess,
+            policy,
+            meeting_id,
+            actor=state(ctx).who,
+            title=title,
+            owner=owner,
+            due=clock.parse(due, edge="end", what="--due"),
+            description=description,
+        )
+        created = request_dict(request, clock.now())
+    opts = output_options(policy, fmt)
+    if opts.fmt == "json":
+        emit_object(created, opts)
+    else:
+        emit_message(
+            f"Created request #{created['id']} {created['from_dept']} → {created['to_dept']} "
+            f"(owner {created['owner']}, due {clock.short(created['due_at'])}) for meeting #{meeting_id}"
+        )
+
+
+def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
+    from icrm_cli.errors import InvalidValueError
+
+    if notes is not None and notes_file is not None:
+        raise InvalidValueError("give --notes or --notes-file, not both")
+    if notes_file is None:
+        return notes
+    try:
+        return notes_file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidValueError(f"cannot read {str(notes_file)!r}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidValueError(f"{str(notes_file)!r} is not UTF-8 text") from None
+
+
+@app.command("minutes")
+def minutes(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    notes: Annotated[str | None, typer.Option("--notes", help="The notes (Markdown allowed).")] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option("--notes-file", help="Read the notes from a UTF-8 (Markdown) file.", dir_okay=False),
+    ] = None,
+    decision: Annotated[
+        list[str] | None, typer.Option("--decision", help="A decision (repeatable; replaces earlier ones).")
+    ] = None,
+) -> None:
+    """Record or amend the minutes: notes and decisions (the history keeps every version)."""
+    from icrm_cli.output import emit_message
+    from icrm_cli.services.meetings import record_minutes
+
+    text = _read_notes(notes, notes_file)
+    with session(ctx, write=True) as (sess, policy):
+        meeting = record_minutes(
+            sess, policy, meeting_id, actor=state(ctx).who, notes=text, decisions=decision
+        )
+        count = len(meeting.decisions or [])
+    plural = "" if count == 1 else "s"
+    emit_message(f"Minutes of meeting #{meeting_id} recorded ({count} decision{plural}).")
+
+
+@app.command("attend")
+def attend(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    people: Annotated[list[str], typer.Argument(help="Person ids.", metavar="PERSON...")],
+    absent: Annotated[bool, typer.Option("--absent", help="Record them as absent instead.")] = False,
+) -> None:
+    """Record who was present (or --absent); people not invited are added."""
+    from icrm_cli.output import emit_message
+    from icrm_cli.services.meetings import set_attendance
+
+    with session(ctx, write=True) as (sess, policy):
+        set_attendance(sess, policy, meeting_id, people, present=not absent, actor=state(ctx).who)
+    what = "absent" if absent else "present"
+    emit_message(f"Meeting #{meeting_id}: {', '.join(people)} recorded as {what}.")
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")],
+) -> None:
+    """Cancel a scheduled meeting."""
+    from icrm_cli.output import emit_message
+    from icrm_cli.services.meetings import cancel as cancel_meeting
+
+    with session(ctx, write=True) as (sess, policy):
+        cancel_meeting(sess, policy, meeting_id, reason=reason, actor=state(ctx).who)
+    emit_message(f"Meeting #{meeting_id} is now cancelled.")
+
+
+def _remind_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**meeting, **{key: person[key] for key in ("person", "name", "email")}}
+        for meeting in found
+        for person in meeting["recipients"]
+    ]
+
+
+@app.command("remind")
+def remind(
+    ctx: typer.Context,
+    within: Annotated[
+        str, typer.Option("--within", metavar="DURATION", help="Meetings starting within this time from now.")
+    ] = "24h",
+    fmt: ListFormatOpt = ListFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """Who to remind of meetings starting soon; nothing at all when there are none (for cron)."""
+    from icrm_cli.output import emit_rows
+    from icrm_cli.output.meeting_docs import REMIND_COLUMNS
+    from icrm_cli.services.meeting_query import reminders
+    from icrm_cli.timeutil import parse_duration
+
+    window = parse_duration(within, what="--within")
+    with session(ctx) as (sess, policy):
+        found = reminders(sess, policy.clock.now(), window)
+    opts = output_options(policy, fmt, output, excel)
+    if opts.fmt == "json":
+        emit_rows(found, REMIND_COLUMNS, opts)
+    elif found:
+        emit_rows(_remind_rows(found), REMIND_COLUMNS, opts, title="Meeting reminders")
+
+
+@app.command("ics")
+def ics(ctx: typer.Context, meeting_id: IdArg, output: OutputOpt = None) -> None:
+    """The calendar invitation (RFC 5545 .ics) with the agenda as description."""
+    from icrm_cli.output.meeting_docs import emit_ics
+    from icrm_cli.services.meeting_ics import meeting_ics
+
+    with session(ctx) as (sess, policy):
+        data = meeting_ics(sess, meeting_id, policy.clock)
+    emit_ics(data, output_options(policy, "table", output))

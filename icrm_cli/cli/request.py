@@ -1,0 +1,357 @@
+"""`icrm request`: the liaison slip between departments and its lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from icrm_cli.cli.common import (
+    ExcelOpt,
+    ListFormat,
+    ListFormatOpt,
+    OutputOpt,
+    ShowFormat,
+    ShowFormatOpt,
+    output_options,
+    session,
+    state,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from icrm_cli.services.policy import Policy
+    from icrm_cli.storage.models import Request
+
+app = typer.Typer(help="Requests between departments (内部联络单) and their lifecycle.", no_args_is_help=True)
+
+
+class Priority(StrEnum):
+    urgent = "urgent"
+    high = "high"
+    normal = "normal"
+    low = "low"
+
+
+class Status(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    in_progress = "in_progress"
+    waiting = "waiting"
+    resolved = "resolved"
+    closed = "closed"
+    rejected = "rejected"
+    cancelled = "cancelled"
+    unachievable = "unachievable"
+
+
+IdArg = Annotated[int, typer.Argument(help="Request id.", metavar="ID")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")]
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    from_dept: Annotated[str, typer.Option("--from", help="Customer department (who asks).")],
+    to_dept: Annotated[str, typer.Option("--to", help="Supplier department (who serves).")],
+    title: Annotated[str, typer.Option("--title", help="What is asked, in one line.")],
+    description: Annotated[str | None, typer.Option("--description", help="Details.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Person responsible [default: the supplier's interface contact]."),
+    ] = None,
+    priority: Annotated[
+        Priority, typer.Option("--priority", help="Sets the default due time via the SLA.")
+    ] = Priority.normal,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="When it must be resolved [default: SLA resolve time]."),
+    ] = None,
+    fmt: ShowFormatOpt = ShowFormat.table,
+) -> None:
+    """File a request from one department to another."""
+    from icrm_cli.output import emit_message, emit_object
+    from icrm_cli.services import requests
+    from icrm_cli.services.request_query import request_dict
+
+    with session(ctx, write=True) as (sess, policy):
+        clock = policy.clock
+        due_at = clock.parse(due, edge="end", what="--due") if due else None
+        request = requests.create(
+            sess,
+            policy,
+            actor=state(ctx).who,
+            from_dept=from_dept,
+            to_dept=to_dept,
+            title=title,
+            description=description,
+            owner=owner,
+            priority=priority.value,
+            due=due_at,
+        )
+        created = request_dict(request, clock.now())
+    opts = output_options(policy, fmt)
+    if opts.fmt == "json":
+        emit_object(created, opts)
+    else:
+        emit_message(
+            f"Created request #{created['id']} {created['from_dept']} → {created['to_dept']} "
+            f"(owner {created['owner']}, due {clock.short(created['due_at'])})"
+        )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        list[Status] | None, typer.Option("--status", help="Only these statuses (repeatable).")
+    ] = None,
+    from_dept: Annotated[str | None, typer.Option("--from", help="Customer department.")] = None,
+    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner (person id).")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Past due and not resolved.")] = False,
+    due_within: Annotated[
+        str | None,
+        typer.Option(
+            "--due-within",
+            metavar="DURATION",
+            help="Not resolved and due within this time from now, e.g. 4h.",
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Created at or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Created at or before.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.")] = None,
+    fmt: ListFormatOpt = ListFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
+) -> None:
+    """List requests, newest first (overdue / due-soon lists: most urgent first)."""
+    from icrm_cli.output import emit_rows
+    from icrm_cli.output.columns import REQUEST_COLUMNS
+    from icrm_cli.services.request_query import RequestFilter, iter_requests
+    from icrm_cli.timeutil import parse_duration
+
+    with session(ctx) as (sess, policy):
+        clock = policy.clock
+        filt = RequestFilter(
+            statuses=[s.value for s in status or []],
+            from_dept=from_dept,
+            to_dept=to_dept,
+            owner=owner,
+            overdue=overdue,
+            due_within=parse_duration(due_within, what="--due-within") if due_within else None,
+            since=clock.parse(since, edge="start", what="--since") if since else None,
+            until=clock.parse(until, edge="end", what="--until") if until else None,
+            limit=limit,
+        )
+        rows = iter_requests(sess, filt, clock.now())
+        emit_rows(
+            rows,
+            REQUEST_COLUMNS,
+            output_options(policy, fmt, output, excel),
+            empty="No matching requests.",
+        )
+
+
+@app.command("show")
+def show(ctx: typer.Context, request_id: IdArg, fmt: ShowFormatOpt = ShowFormat.table) -> None:
+    """One request with its full history."""
+    from icrm_cli.output import Section, emit_record
+    from icrm_cli.output.columns import EVENT_COLUMNS, REQUEST_FIELDS
+    from icrm_cli.services.request_query import request_detail
+
+    with session(ctx) as (sess, policy):
+        detail = request_detail(sess, request_id, policy.clock.now())
+    history = detail.pop("events")
+    emit_record(
+        detail,
+        REQUEST_FIELDS,
+        output_options(policy, fmt),
+        title=f"Request #{request_id}: {detail['title']}",
+        sections=[Section("events", "History", history, EVENT_COLUMNS)],
+    )
+
+
+def _change(
+    ctx: typer.Context,
+    action: Callable[[Session, Policy, str], Request],
+    describe: Callable[[Request], str],
+) -> None:
+    """Run one change in one transaction and confirm it on stdout."""
+    from icrm_cli.output import emit_message
+
+    with session(ctx, write=True) as (sess, policy):
+        request = action(sess, policy, state(ctx).who)
+        message = describe(request)
+    emit_message(message)
+
+
+def _step(
+    ctx: typer.Context,
+    request_id: int,
+    command: str,
+    note: str | None = None,
+    to_dept: str | None = None,
+) -> None:
+    from icrm_cli.services.requests import transition
+
+    def action(sess: Session, policy: Policy, actor: str) -> Request:
+        return transition(sess, policy, request_id, command, actor=actor, note=note, to_dept=to_dept)
+
+    _change(ctx, action, lambda r: f"Request #{r.id} is now {r.status}.")
+
+
+@app.command("ack")
+def ack(ctx: typer.Context, request_id: IdArg) -> None:
+    """Acknowledge a request sent to your department (open → acknowledged)."""
+    _step(ctx, request_id, "ack")
+
+
+@app.command("start")
+def start(ctx: typer.Context, request_id: IdArg) -> None:
+    """Start work (open/acknowledged → in_progress)."""
+    _step(ctx, request_id, "start")
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    request_id: IdArg,
+    note: Annotated[str, typer.Option("--note", help="The result, reported back to the customer.")],
+) -> None:
+    """Report the result back (→ resolved); the customer then closes or reopens."""
+    _step(ctx, request_id, "resolve", note)
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    request_id: IdArg,
+    unachievable: Annotated[
+        bool,
+        typer.Option("--unachievable", help="Formal close-out of work that cannot be done (善后处理)."),
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Close-out note (required with --unachievable).")
+    ] = None,
+) -> None:
+    """The customer confirms a resolved request (→ closed), or closes it out as unachievable."""
+    if unachievable:
+        _step(ctx, request_id, "unachievable", note)
+    else:
+        _step(ctx, request_id, "close", note)
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, request_id: IdArg, reason: ReasonOpt) -> None:
+    """The customer is not satisfied with the result (resolved → in_progress)."""
+    _step(ctx, request_id, "reopen", reason)
+
+
+@app.command("reject")
+def reject(ctx: typer.Context, request_id: IdArg, reason: ReasonOpt) -> None:
+    """The supplier declines the request (final)."""
+    _step(ctx, request_id, "reject", reason)
+
+
+@app.command("cancel")
+def cancel(ctx: typer.Context, request_id: IdArg, reason: ReasonOpt) -> None:
+    """The customer withdraws the request (final)."""
+    _step(ctx, request_id, "cancel", reason)
+
+
+@app.command("wait")
+def wait(ctx: typer.Context, request_id: IdArg, reason: ReasonOpt) -> None:
+    """Wait on the customer; the SLA clock pauses until resume."""
+    _step(ctx, request_id, "wait", reason)
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, request_id: IdArg) -> None:
+    """Resume work; the due time moves back by the time spent waiting."""
+    _step(ctx, request_id, "resume")
+
+
+@app.command("transfer")
+def transfer(
+    ctx: typer.Context,
+    request_id: IdArg,
+    to_dept: Annotated[str, typer.Option("--to", help="The department that should serve it.")],
+    reason: ReasonOpt,
+) -> None:
+    """Hand the request to another department; its interface contact becomes the owner."""
+    _step(ctx, request_id, "transfer", reason, to_dept=to_dept)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    request_id: IdArg,
+    owner: Annotated[str, typer.Option("--owner", help="The new owner (person id).")],
+) -> None:
+    """Give the request a new owner."""
+    from icrm_cli.services.requests import assign as assign_owner
+
+    _change(
+        ctx,
+        lambda s, p, a: assign_owner(s, p, request_id, owner=owner, actor=a),
+        lambda r: f"Request #{r.id} is now owned by {r.owner}.",
+    )
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    request_id: IdArg,
+    when: Annotated[str, typer.Option("--due", help="The new due time.")],
+    reason: ReasonOpt,
+) -> None:
+    """Move the due time (with a reason, kept in the history)."""
+    from icrm_cli.services.requests import change_due
+
+    def action(sess: Session, policy: Policy, actor: str) -> Request:
+        at = policy.clock.parse(when, edge="end", what="--due")
+        return change_due(sess, policy, request_id, due=at, reason=reason, actor=actor)
+
+    _change(ctx, action, lambda r: f"Request #{r.id} is now due {r.due_at.isoformat()}.")
+
+
+@app.command("comment")
+def comment(
+    ctx: typer.Context, request_id: IdArg, text: Annotated[str, typer.Argument(help="The comment.")]
+) -> None:
+    """Add a comment to the request's history."""
+    from icrm_cli.services.requests import comment as add_comment
+
+    _change(
+        ctx,
+        lambda s, p, a: add_comment(s, p, request_id, text=text, actor=a),
+        lambda r: f"Comment added to request #{r.id}.",
+    )
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with columns from,to,title[,description,owner,priority,due].", dir_okay=False
+        ),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
+) -> None:
+    """Create many requests from a CSV file: all rows or none."""
+    from icrm_cli.output import emit_message
+    from icrm_cli.services.request_import import import_requests
+
+    with session(ctx, write=True) as (sess, policy):
+        result = import_requests(sess, policy, file, actor=state(ctx).who, dry_run=dry_run)
+    if dry_run:
+        emit_message(f"{file}: {result.count} requests would be imported (dry run, nothing written)")
+    else:
+        emit_message(f"{file}: imported {result.count} requests (#{result.first_id}–#{result.last_id})")

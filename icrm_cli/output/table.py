@@ -1,0 +1,110 @@
+"""Rich tables. The only module that imports Rich."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from icrm_cli.output.render import Column, OutputOptions, Section
+from icrm_cli.output.values import cell_text
+
+_STYLES = {
+    "overdue": "bold red",
+    "open": "yellow",
+    "waiting": "magenta",
+    "resolved": "green",
+    "closed": "dim",
+}
+
+
+def _console(stream: TextIO, opts: OutputOptions) -> Console:
+    if opts.colour:
+        return Console(file=stream, highlight=False, emoji=False)
+    width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    return Console(
+        file=stream,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        emoji=False,
+        width=width,
+        soft_wrap=False,
+    )
+
+
+def _cell(value: Any, column: Column, opts: OutputOptions) -> Text:
+    text = Text(cell_text(value, opts.clock, column.kind))  # never interpreted as markup
+    if opts.colour:
+        if column.key == "status" and isinstance(value, str):
+            text.stylize(_STYLES.get(value, ""))
+        if column.key == "overdue" and value is True:
+            text.stylize(_STYLES["overdue"])
+    return text
+
+
+def _table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    opts: OutputOptions,
+    title: str | None,
+) -> Table:
+    shown = [column for column in columns if column.in_table]
+    table = Table(
+        title=Text(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        header_style="bold" if opts.colour else "",
+        title_style="bold" if opts.colour else "",
+    )
+    for column in shown:
+        table.add_column(
+            column.label,
+            justify=column.justify,  # type: ignore[arg-type]
+            overflow="fold",
+        )
+    for row in rows:
+        table.add_row(*(_cell(row.get(column.key), column, opts) for column in shown))
+    return table
+
+
+def print_rows(
+    stream: TextIO,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    opts: OutputOptions,
+    *,
+    title: str | None = None,
+) -> None:
+    _console(stream, opts).print(_table(rows, columns, opts, title))
+
+
+def print_record(
+    stream: TextIO,
+    record: Mapping[str, Any],
+    fields: Sequence[Column],
+    opts: OutputOptions,
+    *,
+    title: str | None = None,
+    sections: Sequence[Section] = (),
+) -> None:
+    console = _console(stream, opts)
+    grid = Table(
+        box=None,
+        show_header=False,
+        title=Text(title) if title else None,
+        title_justify="left",
+        title_style="bold" if opts.colour else "",
+    )
+    grid.add_column(style="bold" if opts.colour else "", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for field in fields:
+        grid.add_row(Text(field.label), _cell(record.get(field.key), field, opts))
+    console.print(grid)
+    for section in sections:
+        console.print()
+        console.print(_table(section.rows, section.columns, opts, section.title))

@@ -1,0 +1,36 @@
+"""Checks on free text typed by users: titles, notes, reasons."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from icrm_cli.errors import InvalidValueError
+
+MAX_TITLE = 200
+MAX_TEXT = 20_000
+
+
+def _has_control(text: str, allowed: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+
+
+def clean_title(text: str | None, *, what: str = "title") -> str:
+    """A one-line, non-empty title of at most MAX_TITLE characters."""
+    title = (text or "").strip()
+    if not title:
+        raise InvalidValueError(f"the {what} must not be empty")
+    if len(title) > MAX_TITLE:
+        raise InvalidValueError(f"the {what} is {len(title)} characters long; at most {MAX_TITLE} allowed")
+    if _has_control(title, ""):
+        raise InvalidValueError(f"the {what} must be one line without control characters")
+    return title
+
+
+def clean_text(text: str | None, *, what: str = "text") -> str:
+    """Free text (may be empty, may span lines); no other control characters."""
+    value = (text or "").strip()
+    if len(value) > MAX_TEXT:
+        raise InvalidValueError(f"the {what} is {len(value)} characters long; at most {MAX_TEXT} allowed")
+    if _has_control(value, "\n\t"):
+        raise InvalidValueError(f"the {what} contains control characters")
+    return value

@@ -1,0 +1,201 @@
+"""Engine and session set-up for one database target.
+
+Nothing here runs at import time: :func:`open_database` builds the engine for
+the target the user chose, upgrades its schema and hands out sessions. SQLite
+gets foreign keys, WAL, a busy timeout and write transactions that take the
+write lock at their start (``BEGIN IMMEDIATE``), so concurrent writers queue
+instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from icrm_cli.errors import DatabaseError, InvalidValueError
+
+BUSY_TIMEOUT_MS = 30_000
+_IMMEDIATE = "icrm_immediate"
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def database_url(target: str) -> str:
+    """The SQLAlchemy URL for a target that is either a file path or a URL."""
+    if is_url(target):
+        return target
+    return f"sqlite:///{Path(target).expanduser()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other backends and memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    _, _, rest = url.partition(":///")
+    rest = rest.split("?", 1)[0]
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Refuse unusable paths with a clear message; create a new file owner-only (0600)."""
+    if path.is_dir():
+        raise DatabaseError(f"database path {str(path)!r} is a directory, not a file")
+    if not path.parent.exists():
+        raise DatabaseError(
+            f"cannot create database {str(path)!r}: directory {str(path.parent)!r} does not exist"
+        )
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise DatabaseError(f"cannot read database {str(path)!r}: permission denied")
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"cannot create database {str(path)!r}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() != "wal":
+                with suppress(Exception):  # read-only files keep their mode; reads still work
+                    cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(target: str) -> Engine:
+    """Build (but do not connect) the engine for a path or URL."""
+    url = database_url(target)
+    path = sqlite_path(url)
+    if path is not None:
+        _prepare_sqlite_file(path)
+    connect_args: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    try:
+        engine = create_engine(url, connect_args=connect_args)
+    except Exception as exc:  # bad URL, missing driver
+        raise DatabaseError(f"cannot use database {target!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_hooks(engine)
+    return engine
+
+
+_MESSAGES = {
+    "file is not a database": "{target!r} is not a SQLite database (wrong file?)",
+    "attempt to write a readonly database": "cannot write to {target!r}: the database is read-only",
+    "unable to open database file": "cannot open database {target!r}",
+    "database is locked": (
+        "database {target!r} stayed locked by another writer for "
+        f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
+    ),
+}
+
+
+def translate(exc: DBAPIError, target: str | None = None) -> DatabaseError:
+    """A driver error as a one-line message for the user."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip()
+    message = text.splitlines()[0] if text else type(original).__name__
+    for known, template in _MESSAGES.items():
+        if target is not None and message.startswith(known):
+            return DatabaseError(template.format(target=target))
+    return DatabaseError(f"database error: {message}")
+
+
+@dataclass
+class Database:
+    """An open database target: its engine and where it points."""
+
+    target: str
+    engine: Engine
+
+    @property
+    def url(self) -> str:
+        return database_url(self.target)
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction. ``write=True`` takes the write lock at its start.
+
+        Commits when the block ends, rolls everything back on any error, and
+        turns driver errors into :class:`DatabaseError`.
+        """
+        bind = self.engine.execution_options(**{_IMMEDIATE: True}) if write else self.engine
+        session = Session(bind=bind, expire_on_commit=False)
+        try:
+            yield session
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+        except DBAPIError as exc:
+            session.rollback()
+            raise translate(exc, self.target) from exc
+        except UnicodeEncodeError:
+            # Text the driver cannot store: undecodable bytes in the command line (a non-UTF-8
+            # terminal) arrive as lone surrogates. A usage problem, not a crash.
+            session.rollback()
+            raise InvalidValueError(
+                "a value is not valid text (undecodable bytes; is the terminal set to UTF-8?)"
+            ) from None
+        except OverflowError:
+            # An id beyond SQLite's 64-bit integers, or a date beyond year 1..9999.
+            session.rollback()
+            raise InvalidValueError("a number or date is out of range") from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str, *, upgrade: bool = True) -> Database:
+    """Build the engine for ``target`` and bring its schema up to date."""
+    from icrm_cli.storage import migrations
+
+    engine = make_engine(target)
+    database = Database(target=target, engine=engine)
+    if upgrade:
+        try:
+            migrations.upgrade(engine.execution_options(**{_IMMEDIATE: True}))
+        except DBAPIError as exc:
+            engine.dispose()
+            raise translate(exc, target) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+    return database

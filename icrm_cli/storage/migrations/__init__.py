@@ -1,0 +1,104 @@
+"""Append-only, named schema migrations.
+
+Each migration is a module ``mNNNN_name.py`` in this package with a function
+``upgrade(conn)``. They run in name order when a database is opened; each runs
+in its own transaction together with the row that records it, so a crash
+leaves either the old or the new schema, never half of one. A migration, once
+released, is never edited: it defines its own frozen tables instead of
+importing today's models.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, MetaData, String, Table, inspect, select
+from sqlalchemy.engine import Connection, Engine
+
+from icrm_cli.errors import SchemaTooNewError
+
+RECORD_TABLE = "icrm_migrations"
+_MODULE = re.compile(r"^m(\d{4})_\w+$")
+
+_record_metadata = MetaData()
+records = Table(
+    RECORD_TABLE,
+    _record_metadata,
+    Column("name", String, primary_key=True),
+    Column("applied_at", String, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+def known() -> list[Migration]:
+    """Every migration shipped with this version, oldest first."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if _MODULE.match(info.name):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            found.append(Migration(name=info.name[1:], upgrade=module.upgrade))
+    return sorted(found, key=lambda migration: migration.name)
+
+
+def applied(conn: Connection) -> list[str]:
+    if not inspect(conn).has_table(RECORD_TABLE):
+        return []
+    return [row[0] for row in conn.execute(select(records.c.name).order_by(records.c.name))]
+
+
+def _check_not_newer(done: list[str], shipped: list[Migration]) -> None:
+    unknown = sorted(set(done) - {migration.name for migration in shipped})
+    if unknown:
+        raise SchemaTooNewError(
+            f"this database was written by a newer icrm (schema {unknown[-1]}); "
+            "upgrade icrm instead of opening it with this version"
+        )
+
+
+def pending(engine: Engine) -> list[Migration]:
+    shipped = known()
+    with engine.connect() as conn:
+        done = applied(conn)
+    _check_not_newer(done, shipped)
+    return [migration for migration in shipped if migration.name not in set(done)]
+
+
+def upgrade(engine: Engine, *, stop_before: str | None = None) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    if not pending(engine):
+        return []
+    ran: list[str] = []
+    for migration in known():
+        if migration.name == stop_before:
+            break
+        with engine.begin() as conn:  # re-checked under the write lock: another process may have won
+            done = applied(conn)
+            _check_not_newer(done, known())
+            if migration.name in done:
+                continue
+            _record_metadata.create_all(conn, checkfirst=True)
+            migration.upgrade(conn)
+            conn.execute(
+                records.insert().values(
+                    name=migration.name, applied_at=datetime.now(UTC).isoformat(timespec="seconds")
+                )
+            )
+            ran.append(migration.name)
+    return ran
+
+
+def current(engine: Engine) -> str | None:
+    """The newest applied migration, i.e. the schema version."""
+    with engine.connect() as conn:
+        done = applied(conn)
+    return done[-1] if done else None

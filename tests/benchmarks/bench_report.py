@@ -1,0 +1,311 @@
+"""Report benchmark (issue 6): run on purpose, never collected by pytest.
+
+    python tests/benchmarks/bench_report.py [--requests 1000000] [--runs 5] [--workdir DIR] [--keep]
+
+Builds a database of 100 departments, 2,000 people and REQUESTS requests over
+three years ending now (org via `icrm org apply`, requests and their events
+bulk-inserted with executemany in icrm's stored format), then times whole
+processes (median of RUNS):
+
+- `icrm report weekly --format json` (target < 0.5 s), with EXPLAIN QUERY PLAN
+  of the main queries (every one must use an index, no full table scan);
+- `icrm report export requests --format csv` against `sqlite3 -csv` exporting
+  the same columns in the same run (target >= 0.35x its rows/s, peak RSS < 100 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ICRM = [sys.executable, "-m", "icrm_cli"]
+REPORT_TABLES = ("request", "event", "feedback", "escalation", "meeting")
+DAY = 86400
+SLA = {
+    "urgent": (2 * 3600, DAY),
+    "high": (4 * 3600, 3 * DAY),
+    "normal": (DAY, 5 * DAY),
+    "low": (2 * DAY, 10 * DAY),
+}
+PRIORITIES = ("urgent", "high", "normal", "low")
+PRIORITY_WEIGHTS = (5, 20, 60, 15)
+
+
+def run(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
+    return elapsed
+
+
+def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *cmd],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+    )
+    return int(proc.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+def write_org(path: Path, departments: int = 100, people: int = 2000) -> tuple[list[str], dict[str, str]]:
+    codes = [f"D{index:03d}" for index in range(departments)]
+    lines = ["organization: 基准测试集团", "timezone: Asia/Shanghai", "departments:"]
+    for index, code in enumerate(codes):
+        parent = "" if index == 0 else f", parent: {codes[(index - 1) // 5]}"
+        lines.append(f"  - {{code: {code}, name: 部门{index:03d}{parent}, head: p{index:04d}}}")
+    lines.append("people:")
+    for index in range(people):
+        lines.append(
+            f"  - {{id: p{index:04d}, name: 员工{index:04d}, department: {codes[index % departments]}}}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return codes, {code: f"p{index:04d}" for index, code in enumerate(codes)}
+
+
+def stamp(seconds: float) -> str:
+    return datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
+
+
+def build(db: Path, codes: list[str], contact: dict[str, str], count: int, seed: int = 6) -> None:
+    """Requests over three years ending now, with created/ack/transfer/wait/resolve/reopen events."""
+    rng = random.Random(seed)
+    now = time.time()
+    first = now - 3 * 365 * DAY
+    created_all = sorted(rng.uniform(first, now) for _ in range(count))
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA synchronous=OFF")
+    request_sql = (
+        "INSERT INTO request (id, title, description, from_dept, to_dept, requester, owner, priority, "
+        "status, created_at, acknowledged_at, resolved_at, closed_at, due_at, waiting_since, "
+        "paused_seconds, transfers, reopened, meeting_id) "
+        "VALUES (?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)"
+    )
+    event_sql = (
+        "INSERT INTO event (entity, entity_id, at, actor, kind, note, detail) VALUES ('request',?,?,?,?,?,?)"
+    )
+    requests: list[tuple[object, ...]] = []
+    events: list[tuple[object, ...]] = []
+    weights = [1.0 / (1 + index % 17) for index in range(len(codes))]
+    for ident, created in enumerate(created_all, start=1):
+        customer, supplier = rng.choices(codes, weights, k=2)
+        if customer == supplier:
+            supplier = codes[(codes.index(supplier) + 1) % len(codes)]
+        priority = rng.choices(PRIORITIES, PRIORITY_WEIGHTS)[0]
+        ack_sla, resolve_sla = SLA[priority]
+        due = created + resolve_sla
+        owner = contact[supplier]
+        events.append((ident, stamp(created), owner, "created", None, '{"to": "open"}'))
+        t = created
+        transfers = 0
+        while rng.random() < 0.06 and transfers < 4:
+            t += ack_sla * rng.uniform(0.2, 1.5)
+            target = rng.choice(codes)
+            if target == supplier or t >= now:
+                break
+            detail = f'{{"from": "open", "to": "open", "from_dept": "{supplier}", "to_dept": "{target}"}}'
+            events.append((ident, stamp(t), owner, "transferred", "转交", detail))
+            supplier, owner, transfers = target, contact[target], transfers + 1
+        status, acknowledged, resolved, closed, waiting, paused, reopened = (
+            "open",
+            None,
+            None,
+            None,
+            None,
+            0,
+            0,
+        )
+        t += ack_sla * math.exp(rng.gauss(-0.3, 0.8))
+        if t < now:
+            acknowledged, status = t, "in_progress"
+            events.append((ident, stamp(t), owner, "acknowledged", None, None))
+            if rng.random() < 0.1:
+                t += resolve_sla * rng.uniform(0.05, 0.4)
+                if t < now:
+                    wait = rng.uniform(4, 96) * 3600
+                    if t + wait >= now:
+                        status, waiting = "waiting", t
+                    else:
+                        paused, due = int(wait), due + int(wait)
+                        events.append(
+                            (
+                                ident,
+                                stamp(t + wait),
+                                owner,
+                                "resumed",
+                                None,
+                                f'{{"paused_seconds": {int(wait)}}}',
+                            )
+                        )
+                        t += wait
+            if status == "in_progress":
+                t += resolve_sla * math.exp(rng.gauss(-0.9, 0.7))
+                if t < now and rng.random() < 0.04:
+                    status, closed = rng.choice(("rejected", "cancelled", "unachievable")), t
+                elif t < now:
+                    status, resolved = "resolved", t
+                    events.append((ident, stamp(t), owner, "resolved", "已处理", None))
+                    if rng.random() < 0.05 and t + 7200 < now:
+                        t += rng.uniform(3600, 3 * DAY)
+                        if t < now:
+                            reopened, resolved, status = 1, None, "in_progress"
+                            events.append((ident, stamp(t), owner, "reopened", "重开", None))
+                            t += resolve_sla * math.exp(rng.gauss(-1.2, 0.6))
+                            if t < now:
+                                resolved, status = t, "resolved"
+                    if (
+                        status == "resolved"
+                        and resolved is not None
+                        and resolved + DAY < now
+                        and rng.random() < 0.9
+                    ):
+                        closed, status = resolved + rng.uniform(600, DAY), "closed"
+        requests.append(
+            (
+                ident,
+                f"基准请求 {ident} =核对",
+                customer,
+                supplier,
+                contact[customer],
+                owner,
+                priority,
+                status,
+                stamp(created),
+                acknowledged and stamp(acknowledged),
+                resolved and stamp(resolved),
+                closed and stamp(closed),
+                stamp(due),
+                waiting and stamp(waiting),
+                paused,
+                transfers,
+                reopened,
+            )
+        )
+        if len(requests) >= 50_000:
+            conn.executemany(request_sql, requests)
+            conn.executemany(event_sql, events)
+            requests.clear()
+            events.clear()
+    conn.executemany(request_sql, requests)
+    conn.executemany(event_sql, events)
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+
+
+def query_plans(db: Path) -> list[tuple[str, list[str]]]:
+    """EXPLAIN QUERY PLAN of every query `report weekly` runs for the last complete week."""
+    from sqlalchemy import event as sa_event
+
+    from icrm_cli.services.policy import load_policy
+    from icrm_cli.services.report.weekly import weekly_report
+    from icrm_cli.storage.engine import open_database
+
+    database = open_database(str(db))
+    seen: list[tuple[str, object]] = []
+
+    @sa_event.listens_for(database.engine, "before_cursor_execute")
+    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    with database.session() as session:
+        weekly_report(session, load_policy(session), None, None, trend=True)
+    database.close()
+    raw = sqlite3.connect(db)
+    plans = []
+    for statement, parameters in seen:
+        if not any(f"FROM {table}" in statement for table in REPORT_TABLES):
+            continue
+        rows = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()  # type: ignore[arg-type]
+        plans.append((" ".join(statement.split())[:150], [row[-1] for row in rows]))
+    raw.close()
+    return plans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="Reuse the database in --workdir if it exists.")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="icrm-bench-report-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "bench.db"
+    env = {**os.environ, "ICRM_DB": str(db), "ICRM_USER": "bench", "NO_COLOR": "1"}
+    if not (args.keep and db.exists()):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        org = workdir / "org.yaml"
+        codes, contact = write_org(org)
+        subprocess.run([*ICRM, "org", "apply", str(org)], env=env, check=True, stdout=subprocess.DEVNULL)
+        started = time.perf_counter()
+        build(db, codes, contact, args.requests)
+        print(f"built {args.requests:,} requests in {time.perf_counter() - started:.1f} s")
+
+    print("\nEXPLAIN QUERY PLAN of the weekly report's queries:\n")
+    for statement, plan in query_plans(db):
+        print(f"- {statement}")
+        for line in plan:
+            flag = (
+                "   !! full scan"
+                if line.startswith("SCAN") and "USING" not in line and "INDEX" not in line
+                else ""
+            )
+            print(f"    {line}{flag}")
+
+    weekly = [*ICRM, "report", "weekly", "--format", "json"]
+    floor = statistics.median(
+        run([sys.executable, "-c", "import sqlmodel, typer"], env) for _ in range(args.runs)
+    )
+    weekly_time = statistics.median(run(weekly, env) for _ in range(args.runs))
+    html_time = statistics.median(
+        run([*ICRM, "report", "weekly", "--format", "html"], env) for _ in range(args.runs)
+    )
+
+    columns = (
+        "id, title, description, from_dept, to_dept, requester, owner, priority, status, created_at, "
+        "acknowledged_at, resolved_at, closed_at, due_at, transfers, reopened, meeting_id, paused_seconds, "
+        "waiting_since"
+    )
+    sqlite_cmd = ["sqlite3", "-csv", "-header", str(db), f"SELECT {columns} FROM request ORDER BY id"]
+    export_cmd = [*ICRM, "report", "export", "requests", "--format", "csv"]
+    runs = max(1, args.runs // 2)
+    sqlite_time = statistics.median(run(sqlite_cmd, env) for _ in range(runs))
+    export_time = statistics.median(run(export_cmd, env) for _ in range(runs))
+    export_rss = peak_rss_mb(export_cmd, env)
+    rows = args.requests
+    ratio = (rows / export_time) / (rows / sqlite_time)
+
+    print(f"\nDatabase: {db} ({rows:,} requests over 3 years, 100 departments, 2,000 people)\n")
+    print("| measurement | result | floor / detail | target |")
+    print("|---|---|---|---|")
+    print(
+        f"| `report weekly --format json` | {weekly_time * 1000:.0f} ms | "
+        f"`python -c 'import sqlmodel, typer'`: {floor * 1000:.0f} ms | < 500 ms |"
+    )
+    print(f"| `report weekly --format html` | {html_time * 1000:.0f} ms | incl. the 8-week trend | - |")
+    print(
+        f"| `report export requests --format csv` | {rows / export_time:,.0f} rows/s ({export_time:.2f} s), "
+        f"peak RSS {export_rss:.0f} MB | `sqlite3 -csv` same columns: {rows / sqlite_time:,.0f} rows/s "
+        f"({sqlite_time:.2f} s); ratio {ratio:.2f}x | >= 0.35x, < 100 MB |"
+    )
+
+
+if __name__ == "__main__":
+    main()

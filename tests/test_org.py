@@ -1,0 +1,292 @@
+"""`org apply` / `org show`: validation as a whole, idempotence, retiring, dry runs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLE_ORG, Cli, new_request
+
+
+def dump(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def example() -> dict[str, Any]:
+    return dict(yaml.safe_load(EXAMPLE_ORG.read_text(encoding="utf-8")))
+
+
+def write(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def dept(data: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(d for d in data["departments"] if d["code"] == code)
+
+
+def _unknown_parent(d: dict[str, Any]) -> None:
+    dept(d, "SALES")["parent"] = "NOPE"
+
+
+def _cycle(d: dict[str, Any]) -> None:
+    dept(d, "GM")["parent"] = "SALES"
+
+
+def _unknown_head(d: dict[str, Any]) -> None:
+    dept(d, "QA")["head"] = "ghost.user"
+
+
+def _unknown_contact(d: dict[str, Any]) -> None:
+    dept(d, "QA")["contact"] = "ghost.user"
+
+
+def _person_unknown_dept(d: dict[str, Any]) -> None:
+    d["people"][3]["department"] = "LEGAL"
+
+
+def _duplicate_code(d: dict[str, Any]) -> None:
+    d["departments"].append({"code": "SALES", "name": "销售二部", "head": "wang.fang"})
+
+
+def _duplicate_person(d: dict[str, Any]) -> None:
+    d["people"].append({"id": "li.na", "name": "李娜二", "department": "HR"})
+
+
+def _bad_sla(d: dict[str, Any]) -> None:
+    d["sla"]["urgent"]["ack"] = "2 hours"
+
+
+def _zero_sla(d: dict[str, Any]) -> None:
+    d["sla"]["low"]["resolve"] = "0d"
+
+
+def _unknown_priority(d: dict[str, Any]) -> None:
+    d["sla"]["critical"] = {"ack": "1h", "resolve": "4h"}
+
+
+def _bad_escalation(d: dict[str, Any]) -> None:
+    d["escalation"][0]["overdue"] = "soon"
+
+
+def _unknown_key_dept(d: dict[str, Any]) -> None:
+    dept(d, "HR")["colour"] = "red"
+
+
+def _unknown_key_top(d: dict[str, Any]) -> None:
+    d["managers"] = ["wang.qiang"]
+
+
+def _bad_timezone(d: dict[str, Any]) -> None:
+    d["timezone"] = "Mars/Olympus"
+
+
+def _bad_channel(d: dict[str, Any]) -> None:
+    dept(d, "HR")["channel"] = "pigeon"
+
+
+def _missing_name(d: dict[str, Any]) -> None:
+    del dept(d, "HR")["name"]
+
+
+INVALID: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
+    "unknown parent": (_unknown_parent, ["SALES", "parent", "NOPE"]),
+    "parent cycle": (_cycle, ["cycle", "GM", "SALES"]),
+    "unknown head": (_unknown_head, ["QA", "head", "ghost.user"]),
+    "unknown contact": (_unknown_contact, ["QA", "contact", "ghost.user"]),
+    "person in unknown department": (_person_unknown_dept, ["zhang.wei", "department", "LEGAL"]),
+    "duplicate code": (_duplicate_code, ["duplicate", "SALES"]),
+    "duplicate person": (_duplicate_person, ["duplicate", "li.na"]),
+    "bad sla duration": (_bad_sla, ["sla", "urgent", "ack", "2 hours"]),
+    "zero sla duration": (_zero_sla, ["sla", "low", "resolve"]),
+    "unknown priority": (_unknown_priority, ["sla", "critical"]),
+    "bad escalation duration": (_bad_escalation, ["escalation", "overdue"]),
+    "unknown key in department": (_unknown_key_dept, ["HR", "colour"]),
+    "unknown top-level key": (_unknown_key_top, ["managers"]),
+    "bad timezone": (_bad_timezone, ["timezone", "Mars/Olympus"]),
+    "bad channel": (_bad_channel, ["HR", "channel"]),
+    "missing name": (_missing_name, ["HR", "name"]),
+}
+
+
+@pytest.mark.parametrize("case", list(INVALID))
+def test_invalid_org_rejected_nothing_written(
+    cli: Cli, org: Path, tmp_path: Path, db_path: Path, case: str
+) -> None:
+    mutate, words = INVALID[case]
+    data = example()
+    mutate(data)
+    bad = write(tmp_path / "bad.yaml", data)
+    before = dump(db_path)
+    result = cli.fails("org", "apply", str(bad))
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+    assert all(line.startswith("Error:") for line in result.stderr.splitlines())
+    assert dump(db_path) == before
+
+
+def test_invalid_org_on_fresh_database_writes_nothing(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    data = example()
+    _cycle(data)
+    _unknown_head(data)
+    result = cli.fails("org", "apply", str(write(tmp_path / "bad.yaml", data)))
+    assert "cycle" in result.stderr and "ghost.user" in result.stderr
+    assert len(result.stderr.splitlines()) == 2  # one line per problem
+    assert not db_path.exists() or count(db_path, "department") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("departments: [\n  {code: GM\n", ["YAML", "line"]),
+        ("departments:\n\t- code: GM\n", ["YAML", "line"]),
+        ("- just\n- a list\n", ["mapping"]),
+        ("", ["mapping"]),
+        ("organization: 空公司\n", ["departments"]),
+    ],
+)
+def test_bad_yaml(cli: Cli, tmp_path: Path, db_path: Path, text: str, words: list[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli.fails("org", "apply", str(path))
+    for word in words:
+        assert word in result.stderr
+    assert not db_path.exists() or count(db_path, "department") == 0
+
+
+def test_missing_and_non_utf8_file(cli: Cli, tmp_path: Path) -> None:
+    cli.fails("org", "apply", str(tmp_path / "missing.yaml"))
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("organization: 示例\n".encode("gbk"))
+    assert "UTF-8" in cli.fails("org", "apply", str(gbk)).stderr
+
+
+def test_apply_is_idempotent(cli: Cli, org_file: Path, db_path: Path) -> None:
+    first = cli.ok("org", "apply", str(org_file)).stdout
+    assert "added: department SALES" in first
+    assert "added: person zhang.wei" in first
+    before = dump(db_path)
+    second = cli.ok("org", "apply", str(org_file)).stdout
+    assert second.strip() == f"{org_file}: no change"
+    assert dump(db_path) == before
+
+
+def test_apply_records_event(cli: Cli, org: Path, db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT actor, kind FROM event WHERE entity = 'org'").fetchall()
+    assert rows == [("zhang.wei", "org_applied")]
+
+
+def test_update_reports_changes(cli: Cli, org: Path, tmp_path: Path) -> None:
+    data = example()
+    dept(data, "HR")["contact"] = "luo.mei"
+    data["people"].append({"id": "qian.yu", "name": "钱雨", "department": "HR"})
+    out = cli.ok("org", "apply", str(write(tmp_path / "v2.yaml", data))).stdout
+    assert "updated: department HR" in out
+    assert "added: person qian.yu" in out
+    shown = json.loads(cli.ok("org", "show", "--format", "json").stdout)
+    assert next(d for d in shown["departments"] if d["code"] == "HR")["contact"] == "luo.mei"
+
+
+def test_deactivate_referenced_delete_unreferenced(cli: Cli, org: Path, tmp_path: Path) -> None:
+    rid = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "重置密码")  # owner feng.kai
+    data = example()
+    data["departments"] = [d for d in data["departments"] if d["code"] not in ("IT", "WH")]
+    data["people"] = [p for p in data["people"] if p["department"] not in ("IT", "WH")]
+    out = cli.ok("org", "apply", str(write(tmp_path / "v2.yaml", data))).stdout
+    assert "deactivated: department IT" in out
+    assert "deactivated: person feng.kai" in out
+    assert "removed: department WH" in out
+    assert "removed: person guo.qiang" in out
+    assert "removed: person han.bo" in out
+    shown = json.loads(cli.ok("org", "show", "--format", "json").stdout)
+    codes = {d["code"]: d["active"] for d in shown["departments"]}
+    assert codes["IT"] is False and "WH" not in codes
+    people = {p["id"]: p["active"] for p in shown["people"]}
+    assert people["feng.kai"] is False and "han.bo" not in people
+    # History still reads; new work cannot go to a retired department or person.
+    request = json.loads(cli.ok("request", "show", str(rid), "--format", "json").stdout)
+    assert (request["to_dept"], request["owner"]) == ("IT", "feng.kai")
+    assert "IT" in cli.fails("request", "new", "--from", "SALES", "--to", "IT", "--title", "新需求").stderr
+    cli.fails("request", "assign", str(rid), "--owner", "feng.kai")
+    # Applying again is quiet; bringing IT back reactivates it.
+    assert "no change" in cli.ok("org", "apply", str(tmp_path / "v2.yaml")).stdout
+    back = cli.ok("org", "apply", str(org)).stdout
+    assert "updated: department IT" in back and "updated: person feng.kai" in back
+    new_request(cli, "--from", "SALES", "--to", "IT", "--title", "新需求")
+
+
+def test_dry_run_writes_nothing(cli: Cli, org_file: Path, db_path: Path) -> None:
+    cli.ok("org", "show")  # creates the empty database
+    before = dump(db_path)
+    out = cli.ok("org", "apply", str(org_file), "--dry-run").stdout
+    assert "would be added: department SALES" in out
+    assert "dry run" in out
+    assert dump(db_path) == before
+    cli.ok("org", "apply", str(org_file))
+    data = example()
+    dept(data, "HR")["name"] = "人力资源中心"
+    before = dump(db_path)
+    out = cli.ok("org", "apply", str(write(org_file, data)), "--dry-run").stdout
+    assert "would be updated: department HR" in out
+    assert dump(db_path) == before
+
+
+def test_show_tree_and_people(cli: Cli, org: Path) -> None:
+    table = cli.ok("org", "show").stdout
+    assert "示例科技有限公司" in table and "Asia/Shanghai" in table
+    lines = table.splitlines()
+    gm = next(i for i, line in enumerate(lines) if "总经办" in line)
+    biz = next(i for i, line in enumerate(lines) if "营销中心" in line)
+    sales = next(i for i, line in enumerate(lines) if "销售部" in line)
+    assert gm < biz < sales
+    assert "报价支持" in table and "冯凯" in table
+    shown = json.loads(cli.ok("org", "show", "--format", "json").stdout)
+    assert set(shown) == {"organization", "timezone", "departments", "people"}
+    assert len(shown["departments"]) >= 8 and len(shown["people"]) >= 20
+    sales_row = next(d for d in shown["departments"] if d["code"] == "SALES")
+    assert sales_row["head"] == "zhang.wei" and sales_row["contact"] == "li.na"
+    assert sales_row["parent"] == "BIZ" and sales_row["channel"] == "email"
+    gm_row = next(d for d in shown["departments"] if d["code"] == "QA")
+    assert gm_row["contact"] == "zheng.xin"  # contact defaults to head
+
+
+def test_show_empty(cli: Cli) -> None:
+    assert "org apply" in cli.ok("org", "show").stdout
+
+
+def test_apply_org_unit_dry_run_and_session_left_usable(db_path: Path, org_file: Path) -> None:
+    from sqlmodel import select
+
+    from icrm_cli.services.org import apply_org, get_department
+    from icrm_cli.services.orgfile import read_org_file
+    from icrm_cli.storage.engine import open_database
+    from icrm_cli.storage.models import Department
+
+    spec = read_org_file(org_file)
+    db = open_database(str(db_path))
+    try:
+        with db.session(write=True) as sess:
+            changes = apply_org(sess, spec, actor="admin", dry_run=True)
+            assert "department SALES" in changes.added
+            assert list(sess.exec(select(Department))) == []
+        with db.session(write=True) as sess:
+            assert sess.autoflush
+            changes = apply_org(sess, spec, actor="admin")
+            assert sess.autoflush  # restored: later queries in the same transaction see new rows
+            assert get_department(sess, "sales").name == "销售部"
+            assert not apply_org(sess, spec, actor="admin").changed
+    finally:
+        db.close()

@@ -1,0 +1,206 @@
+"""Bad databases, bad org files, times at the edge of the calendar, file permissions.
+
+Each bad case must end in a clean error: exit 1, exactly one ``Error:`` line on
+stderr, no traceback, and nothing written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def one_error(cli: Cli, *argv: str) -> str:
+    result = cli(*argv)
+    assert result.exit_code == 1, f"exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+    assert "Traceback" not in result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    assert "unexpected" not in errors[0], errors[0]
+    return errors[0]
+
+
+def dump(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return "\n".join(conn.iterdump())
+
+
+# ---------------------------------------------------------------- database targets
+def test_missing_directory(cli: Cli, tmp_path: Path) -> None:
+    message = one_error(cli, "--db", str(tmp_path / "没有" / "icrm.db"), "request", "list")
+    assert "does not exist" in message
+    assert not (tmp_path / "没有").exists()
+
+
+def test_directory_as_db(cli: Cli, tmp_path: Path) -> None:
+    assert "is a directory" in one_error(cli, "--db", str(tmp_path), "org", "show")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"hello, not a database\n" * 10, bytes(range(256)) * 64, b"SQLite format 3\x00" + b"\xff" * 4080],
+)
+def test_not_a_sqlite_file(cli: Cli, tmp_path: Path, content: bytes) -> None:
+    target = tmp_path / "文档.db"
+    target.write_bytes(content)
+    message = one_error(cli, "--db", str(target), "request", "list")
+    assert "database" in message
+    assert target.read_bytes() == content  # left exactly as it was
+
+
+@pytest.mark.skipif(ROOT_USER, reason="root reads any file")
+def test_unreadable_db(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "icrm.db"
+    cli.ok("--db", str(target), "db", "check")
+    target.chmod(0)
+    try:
+        assert "permission denied" in one_error(cli, "--db", str(target), "request", "list")
+    finally:
+        target.chmod(0o600)
+
+
+@pytest.fixture
+def read_only_db(cli: Cli, org: Path, db_path: Path) -> Iterator[Path]:
+    """The example database, made read-only (for root: immutable via chattr, where available)."""
+    cli.ok("request", "new", "--from", "SALES", "--to", "IT", "--title", "只读库里的联络单")
+    db_path.chmod(0o444)
+    immutable = False
+    if ROOT_USER:
+        immutable = (
+            shutil.which("chattr") is not None
+            and subprocess.run(["chattr", "+i", str(db_path)], capture_output=True, check=False).returncode
+            == 0
+        )
+        if not immutable:
+            db_path.chmod(0o600)
+            pytest.skip("running as root without chattr: cannot make a file read-only")
+    try:
+        yield db_path
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(db_path)], check=False)
+        db_path.chmod(0o600)
+
+
+def test_read_only_db_reads_work_and_writes_fail_cleanly(cli: Cli, read_only_db: Path) -> None:
+    before = dump(read_only_db)
+    assert "只读库里的联络单" in cli.ok("request", "list").stdout
+    assert "read-only" in one_error(
+        cli, "request", "new", "--from", "SALES", "--to", "IT", "--title", "写不进去"
+    )
+    assert "read-only" in one_error(cli, "request", "ack", "1")
+    assert dump(read_only_db) == before
+
+
+def test_newer_schema_is_refused(cli: Cli, org: Path, db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO icrm_migrations (name, applied_at) VALUES ('9999_from_the_future', '2030-01-01')"
+        )
+    before = dump(db_path)
+    for argv in (
+        ["request", "list"],
+        ["org", "show"],
+        ["db", "check"],
+        ["request", "new", "--from", "SALES", "--to", "IT", "--title", "新版本"],
+    ):
+        message = one_error(cli, *argv)
+        assert "newer icrm" in message and "9999_from_the_future" in message
+    assert dump(db_path) == before
+
+
+# ---------------------------------------------------------------- org files
+def test_org_file_with_invalid_yaml(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    bad = tmp_path / "组织.yaml"
+    bad.write_text("organization: 示例\ndepartments: [\n  - code: : :\n", encoding="utf-8")
+    assert "YAML" in one_error(cli, "org", "apply", str(bad))
+
+
+def test_org_file_of_5_mb(cli: Cli, tmp_path: Path) -> None:
+    big = tmp_path / "大.yaml"
+    with big.open("w", encoding="utf-8") as handle:
+        handle.write("organization: 大公司\ndepartments:\n")
+        n = 0
+        while handle.tell() < 5 * 1024 * 1024:
+            handle.write(f"  - code: D{n}\n    name: 第{n}部门（用来把文件撑大的很长的名字）\n")
+            n += 1
+    one_error(cli, "org", "apply", str(big))
+
+
+def test_org_file_nested_too_deeply(cli: Cli, tmp_path: Path) -> None:
+    deep = tmp_path / "深.yaml"
+    deep.write_text("organization: " + "[" * 50_000 + "\n", encoding="utf-8")
+    one_error(cli, "org", "apply", str(deep))
+
+
+# ---------------------------------------------------------------- times at the calendar's edges
+EDGE_TIMES = ["0001-01-01", "9999-12-31", "0001-01-01T00:00+14:00", "9999-12-31T23:59-12:00", "+99999999999d"]
+
+
+@pytest.mark.parametrize("value", EDGE_TIMES)
+def test_times_beyond_the_calendar_are_clean_errors(cli: Cli, org: Path, db_path: Path, value: str) -> None:
+    cli.ok("request", "new", "--from", "SALES", "--to", "IT", "--title", "边界时间")
+    candidates = [
+        ["request", "new", "--from", "SALES", "--to", "IT", "--title", "截止时间", "--due", value],
+        ["request", "due", "1", "--due", value, "--reason", "改期"],
+        ["request", "list", "--since", value],
+        ["request", "list", "--until", value],
+        ["meeting", "new", "--title", "例会", "--at", value],
+        ["feedback", "list", "--since", value],
+        ["feedback", "summary", "--until", value],
+        ["report", "export", "requests", "--since", value],
+    ]
+    for argv in candidates:
+        before = dump(db_path)
+        result = cli(*argv)
+        assert result.exit_code in (0, 1, 2), argv
+        if result.exit_code == 2 and "No such command" in result.stderr:
+            continue  # a command not built yet
+        assert "unexpected" not in result.stderr, f"{argv}: {result.stderr}"
+        if result.exit_code:
+            assert dump(db_path) == before
+
+
+# ---------------------------------------------------------------- file permissions
+def test_new_database_is_private(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "新.db"
+    old = os.umask(0o022)
+    try:
+        cli.ok("--db", str(target), "db", "check")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_existing_file_keeps_its_mode(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "共享.db"
+    cli.ok("--db", str(target), "db", "check")
+    target.chmod(0o664)  # a team chose to share it through a group
+    cli.ok("--db", str(target), "request", "list")
+    assert target.stat().st_mode & 0o777 == 0o664
+    empty = tmp_path / "空.db"
+    empty.touch(mode=0o640)
+    empty.chmod(0o640)
+    cli.ok("--db", str(empty), "db", "check")  # an empty file becomes a database...
+    assert empty.stat().st_mode & 0o777 == 0o640  # ...keeping its mode
+
+
+def test_new_database_via_a_real_process_is_private(tmp_path: Path) -> None:
+    target = tmp_path / "进程.db"
+    env = {**os.environ, "ICRM_DB": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-m", "icrm_cli", "db", "check"], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.stat().st_mode & 0o777 == 0o600
