@@ -2,19 +2,28 @@
 
 ``cli`` drives the real command line (Typer's CliRunner) against that file;
 ``frozen`` stops the clock at a known moment (time-machine, never sleep).
+
+Two things keep the suite fast without changing what it drives: Typer builds the
+Click command of ``app`` once per session instead of once per invocation, and the
+``org`` fixture copies a database in which the example org was applied once (by
+the real ``icrm org apply``, at the frozen time) instead of applying it again.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from icrm_cli.cli.app import app
@@ -24,6 +33,15 @@ EXAMPLE_ORG = ROOT / "examples" / "org.yaml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 2026-11-16 09:00 in Shanghai: a working morning, ISO week 2026-W47.
 FROZEN_AT = datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI)
+
+_COMMAND = typer.main.get_command(app)
+
+
+def _cached_command(typer_app: typer.Typer) -> Any:
+    return _COMMAND if typer_app is app else typer.main.get_command(typer_app)
+
+
+setattr(typer.testing, "_get_command", _cached_command)  # noqa: B010 (a private name of Typer)
 
 
 @pytest.fixture(autouse=True)
@@ -86,16 +104,31 @@ def org_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def frozen() -> Iterator[time_machine.Coordinates]:
+def frozen() -> Iterator[time_machine.Traveller]:
     """The clock stands still at FROZEN_AT; move it with ``frozen.move_to`` / ``frozen.shift``."""
     with time_machine.travel(FROZEN_AT, tick=False) as traveller:
         yield traveller
 
 
+@pytest.fixture(scope="session")
+def org_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database in which ``icrm org apply examples/org.yaml`` ran once at FROZEN_AT."""
+    template = tmp_path_factory.mktemp("template") / "org.db"
+    with pytest.MonkeyPatch.context() as patch, time_machine.travel(FROZEN_AT, tick=False):
+        patch.setenv("ICRM_DB", str(template))
+        patch.setenv("ICRM_USER", "zhang.wei")
+        Cli(CliRunner()).ok("org", "apply", str(EXAMPLE_ORG))
+    return template
+
+
 @pytest.fixture
-def org(cli: Cli, org_file: Path, frozen: time_machine.Coordinates) -> Path:
-    """The example org applied, with the clock frozen."""
-    cli.ok("org", "apply", str(org_file))
+def org(org_file: Path, org_template: Path, db_path: Path, frozen: time_machine.Traveller) -> Path:
+    """The example org applied, with the clock frozen (a copy of ``org_template``)."""
+    with sqlite3.connect(org_template) as source, sqlite3.connect(db_path) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    db_path.chmod(0o600)
     return org_file
 
 

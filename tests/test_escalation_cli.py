@@ -172,6 +172,32 @@ def test_service_functions_for_other_commands(cli: Cli, org: Path, db_path: Path
         db.close()
 
 
+def test_request_show_and_list_escalated(cli: Cli, org: Path) -> None:
+    escalated = _request(cli)
+    resolved = _request(cli)
+    quiet = _request(cli)
+    opened = _open(cli, escalated)
+    cli.ok("escalate", "raise", str(opened["id"]), "--reason", "接口人协调未果")
+    done = _open(cli, resolved, "测试环境不可用")
+    cli.ok("escalate", "resolve", str(done["id"]), "--decision", "周三前恢复", "--contingency", "先用预发")
+
+    shown = json.loads(cli.ok("request", "show", str(escalated), "--format", "json").stdout)
+    assert [(e["id"], e["level"], e["status"]) for e in shown["escalations"]] == [(opened["id"], 2, "open")]
+    assert list(shown["escalations"][0]) == KEYS
+    assert [p["person"] for p in shown["escalations"][0]["must_act"]] == ["zhang.wei", "sun.hao"]
+    table = cli.ok("request", "show", str(escalated)).stdout
+    assert "Escalations" in table and "开发迟迟不排期" in table and "孙浩" in table
+    assert json.loads(cli.ok("request", "show", str(quiet), "-f", "json").stdout)["escalations"] == []
+    closed = json.loads(cli.ok("request", "show", str(resolved), "-f", "json").stdout)["escalations"]
+    assert [(e["status"], e["decision"], e["contingency"]) for e in closed] == [
+        ("resolved", "周三前恢复", "先用预发")
+    ]
+
+    listed = json.loads(cli.ok("request", "list", "--escalated", "--format", "json").stdout)
+    assert [row["id"] for row in listed] == [escalated]  # the resolved one is no longer escalated
+    assert cli.ok("request", "list", "--escalated", "--to", "IT").stdout.strip() == "No matching requests."
+
+
 def test_every_change_records_an_event(cli: Cli, org: Path, db_path: Path) -> None:
     opened = _open(cli, _request(cli))
     cli.ok("escalate", "raise", str(opened["id"]), "--reason", "仍未排期")

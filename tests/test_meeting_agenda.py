@@ -38,7 +38,7 @@ def ids(rows: list[dict[str, Any]]) -> list[int]:
     return [int(row["id"]) for row in rows]
 
 
-def test_carry_over_across_three_meetings(cli: Cli, org: Path, frozen: time_machine.Coordinates) -> None:
+def test_carry_over_across_three_meetings(cli: Cli, org: Path, frozen: time_machine.Traveller) -> None:
     first = standard(cli, "2026-11-16T10:00")
     a1 = action(cli, first, "整理交期延误原因", "wu.tao", "2026-11-20")
     a2 = action(cli, first, "提供报价模板", "xu.fang", "2026-11-20")
@@ -61,8 +61,26 @@ def test_carry_over_across_three_meetings(cli: Cli, org: Path, frozen: time_mach
     third = standard(cli, "2026-11-30T10:00")
 
     frozen.shift(timedelta(days=4))  # 2026-11-22: a1 (due 11-20) and the outside request are overdue
+    cli.ok("escalate", "open", "--request", str(outside), "--reason", "交货要求迟迟未确认")
+    between = json.loads(
+        cli.ok(
+            "escalate", "open", "--between", "DEV", "SALES", "--reason", "需求排期冲突", "--format", "json"
+        ).stdout
+    )
+    cli.ok("escalate", "raise", str(between["id"]), "--reason", "接口人协调未果")
+    done = json.loads(
+        cli.ok("escalate", "open", "--between", "PUR", "DEV", "--reason", "旧争议", "--format", "json").stdout
+    )
+    cli.ok("escalate", "resolve", str(done["id"]), "--decision", "按月对账")
+    cli.ok("escalate", "open", "--request", str(elsewhere), "--reason", "发票延误")  # FIN: not in the meeting
     data = agenda(cli, third)
-    assert set(data) == {"meeting", "carried_over", "overdue_requests"}  # escalations: omitted for now
+    assert set(data) == {"meeting", "carried_over", "overdue_requests", "open_escalations"}
+    escalations = data["open_escalations"]  # open ones between the meeting's departments, highest level first
+    assert [(e["dept_a"], e["dept_b"], e["level"]) for e in escalations] == [
+        ("DEV", "SALES", 2),
+        ("PUR", "SALES", 1),
+    ]
+    assert escalations[1]["request_id"] == outside and escalations[1]["must_act"]
     carried = data["carried_over"]
     assert ids(carried) == [a1, a3]  # oldest first; the closed a2 is gone
     assert carried[0]["overdue"] is True and carried[0]["status"] == "open"
@@ -84,9 +102,12 @@ def test_carry_over_across_three_meetings(cli: Cli, org: Path, frozen: time_mach
     )
     assert "## 1. 遗留事项 Carried over" in markdown
     assert "逾期 overdue" in markdown
+    assert "## 3. 未决升级 Open escalations" in markdown and "需求排期冲突" in markdown
+    assert "旧争议" not in markdown and "发票延误" not in markdown
+    assert "需求排期冲突" in table
 
 
-def test_markdown_minutes(cli: Cli, org: Path, frozen: time_machine.Coordinates) -> None:
+def test_markdown_minutes(cli: Cli, org: Path, frozen: time_machine.Traveller) -> None:
     first = standard(cli, "2026-11-09T10:00")
     old = action(cli, first, "整理交期延误原因", "wu.tao", "2026-11-20")
     meeting_id = standard(cli, "2026-11-16T10:00")

@@ -77,7 +77,8 @@ def test_json_list_keys_exact(cli: Cli, filed: list[int]) -> None:
 
 def test_json_show_adds_events(cli: Cli, filed: list[int]) -> None:
     shown = json.loads(cli.ok("request", "show", str(filed[1]), "--format", "json").stdout)
-    assert list(shown) == [*REQUEST_KEYS, "events"]
+    assert list(shown) == [*REQUEST_KEYS, "events", "escalations"]
+    assert shown["escalations"] == []
     assert shown["events"] == [
         {"at": "2026-11-16T09:00:00+08:00", "actor": "zhang.wei", "kind": "created", "note": None},
         {"at": "2026-11-16T09:00:00+08:00", "actor": "gao.yan", "kind": "acknowledged", "note": None},

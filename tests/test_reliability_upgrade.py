@@ -11,6 +11,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RELEASED = sorted(FIXTURES.glob("schema-*.db"))
 
 
-def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     with sqlite3.connect(db) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {
@@ -118,11 +119,11 @@ def test_upgrade_is_all_or_nothing_per_migration(tmp_path: Path) -> None:
     engine = make_engine(str(db))
     original = migrations.known
     try:
-        migrations.known = lambda: [shipped[0], migrations.Migration(shipped[1].name, broken), *shipped[2:]]  # type: ignore[assignment]
+        migrations.known = lambda: [shipped[0], migrations.Migration(shipped[1].name, broken), *shipped[2:]]
         with pytest.raises(RuntimeError):
             migrations.upgrade(engine)
     finally:
-        migrations.known = original  # type: ignore[method-assign]
+        migrations.known = original
         engine.dispose()
     assert _rows(db) == before
     with sqlite3.connect(db) as conn:

@@ -66,7 +66,7 @@ def known_week(cli: Cli, org: object, frozen: Any) -> dict[str, int]:
 
 
 def weekly(cli: Cli, *args: str) -> dict[str, Any]:
-    return json.loads(cli.ok("report", "weekly", "--format", "json", *args).stdout)
+    return dict(json.loads(cli.ok("report", "weekly", "--format", "json", *args).stdout))
 
 
 def row(report: dict[str, Any], dept: str) -> dict[str, Any]:

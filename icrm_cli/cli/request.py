@@ -122,6 +122,9 @@ def list_(
             help="Not resolved and due within this time from now, e.g. 4h.",
         ),
     ] = None,
+    escalated: Annotated[
+        bool, typer.Option("--escalated", help="Only requests with an open escalation.")
+    ] = False,
     since: Annotated[str | None, typer.Option("--since", help="Created at or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Created at or before.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.")] = None,
@@ -143,6 +146,7 @@ def list_(
             to_dept=to_dept,
             owner=owner,
             overdue=overdue,
+            escalated=escalated,
             due_within=parse_duration(due_within, what="--due-within") if due_within else None,
             since=clock.parse(since, edge="start", what="--since") if since else None,
             until=clock.parse(until, edge="end", what="--until") if until else None,
@@ -160,6 +164,7 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, request_id: IdArg, fmt: ShowFormatOpt = ShowFormat.table) -> None:
     """One request with its full history."""
+    from icrm_cli.cli.escalate import request_section
     from icrm_cli.output import Section, emit_record
     from icrm_cli.output.columns import EVENT_COLUMNS, REQUEST_FIELDS
     from icrm_cli.services.request_query import request_detail
@@ -167,12 +172,16 @@ def show(ctx: typer.Context, request_id: IdArg, fmt: ShowFormatOpt = ShowFormat.
     with session(ctx) as (sess, policy):
         detail = request_detail(sess, request_id, policy.clock.now())
     history = detail.pop("events")
+    escalations = detail.pop("escalations")
     emit_record(
         detail,
         REQUEST_FIELDS,
         output_options(policy, fmt),
         title=f"Request #{request_id}: {detail['title']}",
-        sections=[Section("events", "History", history, EVENT_COLUMNS)],
+        sections=[
+            Section("events", "History", history, EVENT_COLUMNS),
+            request_section(escalations, fmt.value),
+        ],
     )
 
 

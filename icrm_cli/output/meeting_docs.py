@@ -168,8 +168,6 @@ def agenda_markdown(agenda: Mapping[str, Any], names: Mapping[str, str], clock: 
     meeting = agenda["meeting"]
     lines = [f"# 会议议程 Agenda: {_esc(meeting['title'])}", "", *_header(meeting, names, clock), ""]
     for key, title, columns in AGENDA_SECTIONS:
-        if key not in agenda:
-            continue
         lines += [f"## {title}", ""]
         if key == "open_escalations":
             rows = agenda[key]

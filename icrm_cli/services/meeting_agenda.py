@@ -8,7 +8,8 @@ Sections, in order:
 2. ``overdue_requests``: open overdue requests whose customer and supplier are both among
    the meeting's departments, whichever meeting (or none) created them, most overdue first
    (items already listed in section 1 are not repeated);
-3. ``open_escalations``: see :func:`open_escalations`; omitted while it returns None.
+3. ``open_escalations``: open escalations whose two sides are both among the meeting's
+   departments, highest level first.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from icrm_cli.services.escalations import open_escalations_between
 from icrm_cli.services.meeting_query import meeting_detail
 from icrm_cli.services.meetings import departments_of, get_meeting
 from icrm_cli.services.request_query import request_dict
@@ -75,19 +77,8 @@ def overdue_between(session: Session, departments: Sequence[str], now: datetime)
     return _names(session, [request_dict(r, now) for r in session.exec(query)])
 
 
-def open_escalations(
-    session: Session, departments: Sequence[str], now: datetime
-) -> list[dict[str, Any]] | None:
-    """Open escalations between the departments; None (section omitted) until escalations exist.
-
-    To wire it in, return the escalation service's open escalations whose ``dept_a`` and
-    ``dept_b`` are both among ``departments`` (the output layer already renders the section).
-    """
-    return None
-
-
 def build_agenda(session: Session, meeting_id: int, now: datetime) -> dict[str, Any]:
-    """``{meeting, carried_over, overdue_requests[, open_escalations]}``."""
+    """``{meeting, carried_over, overdue_requests, open_escalations}``."""
     meeting = get_meeting(session, meeting_id)
     departments = departments_of(session, meeting_id)
     carried = carried_over(session, meeting, now)
@@ -97,7 +88,5 @@ def build_agenda(session: Session, meeting_id: int, now: datetime) -> dict[str, 
         "carried_over": carried,
         "overdue_requests": [r for r in overdue_between(session, departments, now) if r["id"] not in listed],
     }
-    escalations = open_escalations(session, departments, now)
-    if escalations is not None:
-        agenda["open_escalations"] = escalations
+    agenda["open_escalations"] = open_escalations_between(session, departments)
     return agenda

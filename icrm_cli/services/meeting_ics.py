@@ -41,16 +41,15 @@ def agenda_text(agenda: dict[str, Any], clock: Clock) -> str:
                 f"  #{row['id']} {row['title']} — {row['from_dept']}→{row['to_dept']}, "
                 f"{row.get('owner') or '-'}, due {clock.short(row['due_at'])}, {row['status']}{flag}"
             )
-    if "open_escalations" in agenda:
-        lines += ["", "3. 未决升级 (open escalations)"]
-        escalations = agenda["open_escalations"]
-        if not escalations:
-            lines.append("  (无 / none)")
-        for row in escalations:
-            lines.append(
-                f"  #{row.get('id')} {row.get('dept_a')}↔{row.get('dept_b')} level {row.get('level')}: "
-                f"{row.get('reason') or ''}"
-            )
+    lines += ["", "3. 未决升级 (open escalations)"]
+    escalations = agenda["open_escalations"]
+    if not escalations:
+        lines.append("  (无 / none)")
+    for row in escalations:
+        lines.append(
+            f"  #{row.get('id')} {row.get('dept_a')}↔{row.get('dept_b')} level {row.get('level')}: "
+            f"{row.get('reason') or ''}"
+        )
     return "\n".join(lines)
 
 

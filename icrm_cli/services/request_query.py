@@ -51,6 +51,7 @@ class RequestFilter:
     since: datetime | None = None
     until: datetime | None = None
     meeting_id: int | None = None
+    escalated: bool = False
     ids: Sequence[int] = field(default_factory=tuple)
     limit: int | None = None
 
@@ -96,6 +97,10 @@ def _where(session: Session, filt: RequestFilter, now: datetime) -> list[Any]:
         clauses.append(table.meeting_id == filt.meeting_id)
     if filt.ids:
         clauses.append(table.id.in_(list(filt.ids)))
+    if filt.escalated:
+        from icrm_cli.services.escalations import escalated_request_clause
+
+        clauses.append(escalated_request_clause())
     return clauses
 
 
@@ -124,11 +129,14 @@ def iter_requests(session: Session, filt: RequestFilter, now: datetime) -> Itera
 
 
 def request_detail(session: Session, request_id: int, now: datetime) -> dict[str, Any]:
-    """One request with its events (``{at, actor, kind, note}``, oldest first)."""
+    """One request with its events (``{at, actor, kind, note}``, oldest first) and escalations."""
+    from icrm_cli.services.escalations import escalations_for_request
+
     request = get_request(session, request_id)
     detail = request_dict(request, now)
     detail["events"] = [
         {"at": event.at, "actor": event.actor, "kind": event.kind, "note": event.note}
         for event in events.history(session, "request", request_id)
     ]
+    detail["escalations"] = escalations_for_request(session, request_id)
     return detail

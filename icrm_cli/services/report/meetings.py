@@ -64,4 +64,3 @@ def meetings_held(session: Session, week: Week, dept: str | None = None) -> list
         meeting.update(departments=departments[meeting["id"]], action_count=total, open_actions=left)
         rows.append({key: meeting[key] for key in MEETING_HELD_KEYS})
     return rows
-
