@@ -56,10 +56,13 @@ class ImportFileError(IcrmError):
         super().__init__(f"{source}: " + "; ".join(self.problems))
 
     def lines(self) -> list[str]:
+        """One line per problem (at most 50); the last one says nothing was imported."""
         shown = [f"{self.source}: {problem}" for problem in self.problems[:50]]
         if len(self.problems) > 50:
             shown.append(f"{self.source}: ... and {len(self.problems) - 50} more problems")
-        shown.append(f"{self.source}: nothing imported")
+        if not shown:
+            return [f"{self.source}: nothing imported"]
+        shown[-1] += "; nothing imported"
         return shown
 
 

@@ -76,6 +76,25 @@ def test_arbiter_of_a_department_and_its_parent_is_the_parent_head(
     assert [p["person"] for p in _arbiter(cli, a, b)] == ["li.jun"]
 
 
+def test_request_inside_one_department_goes_to_the_department_above(cli: Cli, org: Path) -> None:
+    request = json.loads(
+        cli.ok(
+            "request", "new", "--from", "SALES", "--to", "SALES", "--title", "整理客户名单", "-f", "json"
+        ).stdout
+    )  # e.g. a meeting's action item that stays inside the organiser's department
+    opened = cli.ok(
+        "escalate", "open", "--request", str(request["id"]), "--reason", "迟迟未完成", "-f", "json"
+    )
+    escalation = json.loads(opened.stdout)
+    assert [(p["person"], p["role"]) for p in escalation["must_act"]] == [("li.na", "SALES contact")]
+    levels = []
+    for _ in range(2):
+        cli.ok("escalate", "raise", str(escalation["id"]), "--reason", "协调未果")
+        shown = json.loads(cli.ok("escalate", "show", str(escalation["id"]), "-f", "json").stdout)
+        levels.append([p["person"] for p in shown["must_act"]])
+    assert levels == [["zhang.wei"], ["li.jun"]]  # SALES head, then the head of BIZ above it
+
+
 def test_arbiter_without_common_parent_is_the_customer_root_head(
     cli: Cli, tmp_path: Path, frozen: object
 ) -> None:
@@ -110,7 +129,8 @@ def test_ladder_service_directly(cli: Cli, org: Path, db_path: Path) -> None:
             assert arbiter_department(session, "QA", "DEV") == "RD"
             assert arbiter_department(session, "QA", "PUR") == "GM"
             assert arbiter_department(session, "GM", "WH") == "GM"
-            assert arbiter_department(session, "IT", "IT") == "IT"
+            assert arbiter_department(session, "IT", "IT") == "GM"  # one department: the one above
+            assert arbiter_department(session, "GM", "GM") == "GM"  # a root has nobody above
             # the same person with two roles is listed once
             assert who_must_act(session, "GM", "GM", 1) == [
                 {"person": "zhou.min", "name": "周敏", "email": "zhou.min@example.com", "role": "GM contact"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -160,8 +161,23 @@ def test_action_customer_is_organiser_department(cli: Cli, org: Path) -> None:
     assert (created["from_dept"], created["to_dept"]) == ("PUR", "WH")
 
 
-def test_minutes_amend_keeps_history_and_attendance(cli: Cli, org: Path, tmp_path: Path) -> None:
+def test_notes_prepared_before_the_start_keep_the_meeting_upcoming(cli: Cli, org: Path, frozen: Any) -> None:
+    meeting_id = str(standard(cli))  # starts at 10:00, the clock says 09:00
+    cli.ok("meeting", "minutes", meeting_id, "--notes", "议题：交期延误")
+    upcoming = json.loads(cli.ok("meeting", "list", "--upcoming", "--format", "json").stdout)
+    assert [m["id"] for m in upcoming] == [int(meeting_id)] and upcoming[0]["status"] == "scheduled"
+    reminders = json.loads(cli.ok("meeting", "remind", "--within", "2h", "--format", "json").stdout)
+    assert [m["id"] for m in reminders] == [int(meeting_id)]
+    frozen.shift(timedelta(hours=2))  # after the meeting: recording the minutes makes it held
+    cli.ok("meeting", "minutes", meeting_id, "--decision", "报价统一走联络单")
+    shown = json.loads(cli.ok("meeting", "show", meeting_id, "--format", "json").stdout)
+    assert shown["status"] == "held" and shown["notes"] == "议题：交期延误"
+    assert [e["kind"] for e in shown["events"]] == ["created", "minutes_recorded", "minutes_recorded"]
+
+
+def test_minutes_amend_keeps_history_and_attendance(cli: Cli, org: Path, tmp_path: Path, frozen: Any) -> None:
     meeting_id = str(standard(cli))
+    frozen.shift(timedelta(hours=2))  # the meeting is over
     cli.ok("meeting", "minutes", meeting_id, "--notes", "讨论了交期问题", "--decision", "报价统一走联络单")
     notes_file = tmp_path / "纪要.md"
     notes_file.write_text("## 讨论\n\n- 交期延误原因已确认\n", encoding="utf-8")

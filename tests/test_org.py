@@ -209,13 +209,22 @@ def test_deactivate_referenced_delete_unreferenced(cli: Cli, org: Path, tmp_path
     assert "deactivated: department IT" in out
     assert "deactivated: person feng.kai" in out
     assert "removed: department WH" in out
-    assert "removed: person guo.qiang" in out
-    assert "removed: person han.bo" in out
+    assert "removed: person guo.qiang" in out  # head of WH, which is gone too
+    assert "deactivated: person han.bo" in out  # still the head of the deactivated IT
+    assert "updated:" not in out  # the others only moved up in the file: no news
     shown = json.loads(cli.ok("org", "show", "--format", "json").stdout)
     codes = {d["code"]: d["active"] for d in shown["departments"]}
     assert codes["IT"] is False and "WH" not in codes
-    people = {p["id"]: p["active"] for p in shown["people"]}
-    assert people["feng.kai"] is False and "han.bo" not in people
+    people = {p["id"]: p for p in shown["people"]}
+    assert people["feng.kai"]["active"] is False and "guo.qiang" not in people
+    assert (people["han.bo"]["active"], people["han.bo"]["name"]) == (False, "韩博")
+    # Who must act on a conflict with the retired IT still has a name and an email.
+    opened = json.loads(
+        cli.ok("escalate", "open", "--request", str(rid), "--reason", "密码迟迟未重置", "-f", "json").stdout
+    )
+    cli.ok("escalate", "raise", str(opened["id"]), "--reason", "接口人协调未果")
+    heads = json.loads(cli.ok("escalate", "show", str(opened["id"]), "-f", "json").stdout)["must_act"]
+    assert [(p["person"], p["name"]) for p in heads] == [("zhang.wei", "张伟"), ("han.bo", "韩博")]
     # History still reads; new work cannot go to a retired department or person.
     request = json.loads(cli.ok("request", "show", str(rid), "--format", "json").stdout)
     assert (request["to_dept"], request["owner"]) == ("IT", "feng.kai")

@@ -204,3 +204,22 @@ def test_new_database_via_a_real_process_is_private(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "message"),
+    [
+        (("request", "import"), None, "no such file; nothing imported"),
+        (("request", "import"), b"", "; nothing imported"),
+        (("request", "import"), b"from,to,title\nSALES,NOPE,x\n", "NOPE"),
+        (("feedback", "survey", "import"), b"\xff\xfe\x00bad", "; nothing imported"),
+    ],
+)
+def test_a_file_with_one_problem_is_one_error_line(
+    cli: Cli, org: Path, tmp_path: Path, command: tuple[str, ...], content: bytes | None, message: str
+) -> None:
+    source = tmp_path / "导入.csv"
+    if content is not None:
+        source.write_bytes(content)
+    lines = cli.fails(*command, str(source)).stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines

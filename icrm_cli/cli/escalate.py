@@ -159,7 +159,9 @@ def raise_(
 def resolve(
     ctx: typer.Context,
     escalation_id: IdArg,
-    decision: Annotated[str, typer.Option("--decision", help="What was decided (required).")],
+    decision: Annotated[
+        str | None, typer.Option("--decision", help="What was decided (required; checked with the rest).")
+    ] = None,
     contingency: Annotated[
         str | None,
         typer.Option("--contingency", help="Emergency measure / fallback plan (应急措施和备选方案)."),

@@ -29,8 +29,14 @@ def ancestry(session: Session, code: str) -> list[str]:
 
 
 def arbiter_department(session: Session, dept_a: str, dept_b: str) -> str:
-    """The lowest common parent of the two sides, else the root above ``dept_a``."""
+    """The lowest common parent of the two sides, else the root above ``dept_a``.
+
+    Within one department (a meeting's action item may stay inside it) level 2 is
+    already its head, so the arbiter is the head of the department above it.
+    """
     chain_a = ancestry(session, dept_a)
+    if dept_a == dept_b:
+        return chain_a[1] if len(chain_a) > 1 else dept_a
     above_b = set(ancestry(session, dept_b))
     for code in chain_a:
         if code in above_b:

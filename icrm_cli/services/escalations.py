@@ -209,7 +209,7 @@ def resolve_escalation(
     escalation_id: int,
     *,
     actor: str,
-    decision: str,
+    decision: str | None,
     contingency: str | None = None,
     now: datetime | None = None,
 ) -> Escalation:

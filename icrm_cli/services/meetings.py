@@ -161,12 +161,18 @@ def record_minutes(
     notes: str | None = None,
     decisions: Sequence[str] | None = None,
 ) -> Meeting:
-    """Set the notes and/or the decisions (each replaces what was there; the event keeps the old)."""
+    """Set the notes and/or the decisions (each replaces what was there; the event keeps the old).
+
+    Once the meeting has started it becomes ``held``; notes prepared before the start leave it
+    ``scheduled``, so it still counts as upcoming and its reminder still goes out.
+    """
     meeting = get_meeting(session, meeting_id)
+    now = policy.clock.now()
     _require_not_cancelled(meeting, "record minutes of")
     if notes is None and not decisions:
         raise InvalidValueError("nothing to record: give --notes, --notes-file or --decision")
-    detail: dict[str, Any] = {"from": meeting.status, "to": "held"}
+    status = "held" if now >= meeting.starts_at else meeting.status
+    detail: dict[str, Any] = {"from": meeting.status, "to": status}
     if notes is not None:
         text = clean_text(notes, what="notes")
         if not text:
@@ -179,8 +185,8 @@ def record_minutes(
         detail["old_decisions"] = list(meeting.decisions or [])
         detail["decisions"] = cleaned
         meeting.decisions = cleaned
-    amended = meeting.status == "held"
-    meeting.status = "held"
+    amended = bool(detail.get("old_notes") or detail.get("old_decisions"))
+    meeting.status = status
     session.add(meeting)
     events.record(
         session,
@@ -189,7 +195,7 @@ def record_minutes(
         kind="minutes_amended" if amended else "minutes_recorded",
         actor=actor,
         detail=detail,
-        at=policy.clock.now(),
+        at=now,
     )
     return meeting
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -82,29 +82,65 @@ def _sync(
             changes.added.append(f"{label} {ident}")
             continue
         differs = {name: value for name, value in values.items() if getattr(row, name) != value}
-        if differs:
-            for name, value in differs.items():
-                setattr(row, name, value)
+        for name, value in differs.items():
+            setattr(row, name, value)
+        if set(differs) - {"position"}:  # moving up when another entry is removed is no news
             changes.updated.append(f"{label} {ident}")
     return [row for ident, row in existing.items() if ident not in wanted]
 
 
-def _retire(session: Session, rows: list[Any], key: str, label: str, changes: OrgChanges) -> None:
-    """Delete what nothing references; deactivate what history still points at."""
+def _named_elsewhere(session: Session, person: str, leaving: str) -> bool:
+    """Whether a department other than ``leaving`` names ``person`` as its head or contact."""
+    query = select(Department.code).where(
+        col(Department.code) != leaving,
+        or_(col(Department.head) == person, col(Department.contact) == person),
+    )
+    return session.exec(query).first() is not None
+
+
+def _deactivate(row: Department | Person, changes: OrgChanges) -> None:
+    if row.active:
+        row.active = False
+        label = f"department {row.code}" if isinstance(row, Department) else f"person {row.id}"
+        changes.deactivated.append(label)
+
+
+def _delete(session: Session, rows: list[Department | Person]) -> bool:
+    """Delete the rows together (people before their department); False if anything refers to them."""
+    savepoint = session.begin_nested()
+    try:
+        for row in rows:
+            if isinstance(row, Department):
+                session.execute(delete(Department).where(col(Department.code) == row.code))
+            else:
+                session.execute(delete(Person).where(col(Person.id) == row.id))
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        return False
     for row in rows:
-        ident = getattr(row, key)
-        model = type(row)
-        savepoint = session.begin_nested()
-        try:
-            session.execute(delete(model).where(getattr(model, key) == ident))
-            savepoint.commit()
-            session.expunge(row)
-            changes.removed.append(f"{label} {ident}")
-        except IntegrityError:
-            savepoint.rollback()
-            if row.active:
-                row.active = False
-                changes.deactivated.append(f"{label} {ident}")
+        session.expunge(row)
+    return True
+
+
+def _retire_person(session: Session, person: Person, changes: OrgChanges) -> None:
+    """Delete a person nothing refers to; deactivate one that history or a department names."""
+    if not _named_elsewhere(session, person.id, leaving="") and _delete(session, [person]):
+        changes.removed.append(f"person {person.id}")
+    else:
+        _deactivate(person, changes)
+
+
+def _retire_department(session: Session, dept: Department, people: list[Person], changes: OrgChanges) -> None:
+    """Delete the department with its people if nothing refers to them, else deactivate it."""
+    # Someone another department still names keeps this one alive (the delete fails on them).
+    leaving = [p for p in people if not _named_elsewhere(session, p.id, leaving=dept.code)]
+    if _delete(session, [*leaving, dept]):
+        changes.removed.extend([*(f"person {p.id}" for p in leaving), f"department {dept.code}"])
+        return
+    _deactivate(dept, changes)
+    for person in people:
+        _retire_person(session, person, changes)
 
 
 def apply_org(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool = False) -> OrgChanges:
@@ -130,8 +166,17 @@ def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> Org
     for dept in stale_depts:  # a retired department no longer anchors the tree
         dept.parent = None
     session.flush()
-    _retire(session, stale_people, "id", "person", changes)
-    _retire(session, stale_depts, "code", "department", changes)
+    # A department leaves with its people when nothing else refers to them; a person who is
+    # still the head or contact of a department that stays (a deactivated one keeps its
+    # head for history) is deactivated, never deleted.
+    by_dept: dict[str, list[Person]] = {}
+    for person in stale_people:
+        by_dept.setdefault(person.department, []).append(person)
+    stale_codes = {dept.code for dept in stale_depts}
+    for person in (p for code, group in by_dept.items() if code not in stale_codes for p in group):
+        _retire_person(session, person, changes)
+    for dept in stale_depts:
+        _retire_department(session, dept, by_dept.get(dept.code, []), changes)
 
     stored = load_settings(session)
     for key, value in spec.settings().items():

@@ -14,6 +14,7 @@ from icrm_cli.services.org import get_department, get_person
 from icrm_cli.services.policy import PRIORITIES, Policy
 from icrm_cli.services.text import clean_text, clean_title
 from icrm_cli.storage.models import Request
+from icrm_cli.timeutil import Clock
 
 STATUSES = (
     "open",
@@ -81,9 +82,9 @@ def _check_priority(priority: str) -> str:
     return priority
 
 
-def _check_due(due: datetime, now: datetime) -> datetime:
+def _check_due(due: datetime, now: datetime, clock: Clock) -> datetime:
     if due <= now:
-        raise InvalidValueError(f"due time {due.isoformat()} is not in the future")
+        raise InvalidValueError(f"due time {clock.short(due)} is not in the future")
     return due
 
 
@@ -108,7 +109,7 @@ def create(
     supplier = get_department(session, to_dept)
     _check_priority(priority)
     owner_id = get_person(session, owner).id if owner else supplier.contact
-    due_at = _check_due(due, now) if due is not None else now + policy.sla_for(priority).resolve
+    due_at = _check_due(due, now, policy.clock) if due is not None else now + policy.sla_for(priority).resolve
     request = Request(
         title=clean_title(title),
         description=clean_text(description, what="description") or None,
@@ -279,7 +280,7 @@ def change_due(
     request = get_request(session, request_id)
     _require_open(request, "change the due time of")
     note = _require_note(reason, "reason")
-    _check_due(due, now)
+    _check_due(due, now, policy.clock)
     detail = {"old_due_at": request.due_at.isoformat(), "due_at": due.isoformat()}
     request.due_at = due
     session.add(request)
