@@ -6,6 +6,8 @@ import importlib
 import json
 import pkgutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +184,25 @@ def test_newer_schema_is_refused(cli: Cli, db_path: Path) -> None:
     result = cli.fails("org", "show")
     assert "newer" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_current_schema_is_checked_without_importing_migrations(tmp_path: Path) -> None:
+    """Opening a current database reads the applied names once; the migrations are not loaded."""
+    engine = make_engine(str(tmp_path / "current.db"))
+    try:
+        assert not migrations.is_current(engine)
+        assert migrations.shipped_names() == [m.name for m in migrations.known()]
+        migrations.upgrade(engine)
+        assert migrations.is_current(engine)
+        assert migrations.upgrade(engine) == []
+    finally:
+        engine.dispose()
+    probe = (
+        "import sys\n"
+        "from icrm_cli.storage.engine import open_database\n"
+        f"open_database({str(tmp_path / 'current.db')!r}).close()\n"
+        "print(sorted(name for name in sys.modules if '.migrations.m0' in name))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,29 +1,39 @@
 """The root command: global options, the command groups, and the one error handler.
 
 Only Typer and light modules are imported here, so ``icrm --help`` stays fast;
-commands import the domain layer and storage when they run.
+commands import the domain layer and storage when they run. The command groups
+are imported and turned into Click groups only when used (``icrm report weekly``
+builds the ``report`` group alone, not the ~100 commands of all groups).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from icrm_cli import __version__
-from icrm_cli.cli import db as db_cli
 from icrm_cli.cli import demo as demo_cli
-from icrm_cli.cli import escalate as escalate_cli
-from icrm_cli.cli import feedback as feedback_cli
-from icrm_cli.cli import meeting as meeting_cli
-from icrm_cli.cli import org as org_cli
-from icrm_cli.cli import report as report_cli
-from icrm_cli.cli import request as request_cli
 from icrm_cli.cli.common import AppState
 from icrm_cli.errors import IcrmError
+
+# The command groups in help order: name -> module whose ``app`` is the group's Typer.
+GROUPS = {
+    "org": "icrm_cli.cli.org",
+    "request": "icrm_cli.cli.request",
+    "meeting": "icrm_cli.cli.meeting",
+    "feedback": "icrm_cli.cli.feedback",
+    "escalate": "icrm_cli.cli.escalate",
+    "report": "icrm_cli.cli.report",
+    "db": "icrm_cli.cli.db",
+}
 
 
 def _debug() -> bool:
@@ -42,8 +52,105 @@ def _is_cli_exception(exc: Exception) -> bool:
     return type(exc).__module__.split(".")[0] in ("click", "typer")
 
 
+def _group_info(name: str) -> Any:
+    from typer.models import TyperInfo
+
+    return TyperInfo(importlib.import_module(GROUPS[name]).app, name=name)
+
+
+def _build_group(name: str) -> Any:
+    """The Click group of one command group, built as ``app.add_typer(module.app, name=name)`` would."""
+    from typer.main import get_group_from_info
+
+    return get_group_from_info(
+        _group_info(name),
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+        suggest_commands=app.suggest_commands,
+    )
+
+
+def _group_summary(name: str) -> Any:
+    """A stand-in with the group's name and help only: enough for the command list of ``icrm --help``."""
+    from typer.main import solve_typer_info_defaults
+
+    solved = solve_typer_info_defaults(_group_info(name))
+    return TyperGroup(
+        name=name,
+        help=solved.help,
+        short_help=solved.short_help,
+        hidden=solved.hidden,
+        deprecated=solved.deprecated,
+    )
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root's sub-commands: a group is imported and built on first lookup.
+
+    Looking up one name (what running a command does) builds that group only;
+    iterating the names does not build anything; reading every value (``--help``,
+    tests walking the tree) builds them all.
+    """
+
+    def __init__(self, built: MutableMapping[str, Any]) -> None:
+        self._built: dict[str, Any] = dict(built)
+        self._names = [*self._built, *(name for name in GROUPS if name not in self._built)]
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in GROUPS:
+                raise KeyError(name)
+            self._built[name] = _build_group(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in self._names:
+            self._names.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def summary(self, name: str) -> Any:
+        """The command if built, else a stand-in for listing it (see :func:`_group_summary`)."""
+        if name in self._built or name not in GROUPS:
+            return self._built.get(name)
+        return _group_summary(name)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 class IcrmGroup(TyperGroup):
-    """Maps every error raised by a command to one ``Error:`` line and an exit code."""
+    """Maps every error raised by a command to one ``Error:`` line and an exit code.
+
+    Its sub-commands are a :class:`LazyCommands`: a command group is built when
+    it is used, and ``icrm --help`` lists the groups from their help texts alone.
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(self.commands)
+        self._listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names; nothing is built
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._listing and isinstance(self.commands, LazyCommands):
+            return self.commands.summary(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True  # `icrm --help` lists the groups without building their commands
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -76,13 +183,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(org_cli.app, name="org")
-app.add_typer(request_cli.app, name="request")
-app.add_typer(meeting_cli.app, name="meeting")
-app.add_typer(feedback_cli.app, name="feedback")
-app.add_typer(escalate_cli.app, name="escalate")
-app.add_typer(report_cli.app, name="report")
-app.add_typer(db_cli.app, name="db")
 app.command("demo")(demo_cli.demo)
 
 
@@ -119,6 +219,61 @@ def root(
 ) -> None:
     """Internal customer relationship management: keep cross-department work honest."""
     ctx.obj = AppState(db=db, actor=actor)
+
+
+def _coerce_plain_options_without_pydantic() -> None:
+    """Check ``str`` and ``Enum`` option values the way Typer does, without pydantic.
+
+    Typer (0.2x) passes every given option value through a pydantic
+    ``TypeAdapter``, and builds the adapter of every option of the command when
+    it runs, given or not; importing pydantic and building the adapters costs
+    more than the weekly report's queries. Here the adapter is built only for a
+    value that needs it: a text value is taken as given and a choice matched by
+    Typer's own ``coerce_cli_choice`` (exactly what their adapters do); every
+    other type, and a value that does not match (so the error message stays
+    Typer's), goes the usual way. Should Typer's internals change, nothing is
+    replaced and the usual way is kept.
+    """
+    try:
+        from typer import _coercion, core
+        from typer._param_types import coerce_cli_choice
+    except ImportError:  # pragma: no cover - another Typer
+        return
+    usual: Any = getattr(core, "build_runtime_param", None)
+    base: Any = getattr(_coercion, "RuntimeParam", None)
+    if usual is None or base is None or getattr(usual, "icrm_lazy", False):
+        return
+
+    @dataclass(frozen=True)
+    class LazyRuntimeParam(base):  # type: ignore[misc]
+        descriptor: Any
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            annotation = self.annotation
+            if self.descriptor.file_annotation is None and self.parameter_info.parser is None:
+                if annotation is str and isinstance(value, str):
+                    return value
+                if isinstance(annotation, type) and issubclass(annotation, Enum):
+                    try:
+                        choices = list(annotation)
+                        case_sensitive = self.parameter_info.case_sensitive
+                        return coerce_cli_choice(
+                            value, choices=choices, case_sensitive=case_sensitive, ctx=ctx
+                        )
+                    except ValueError:
+                        pass
+            return usual(self.descriptor)._coerce_value(value, param, ctx)
+
+    def build(descriptor: Any) -> Any:
+        return LazyRuntimeParam(
+            annotation=descriptor.annotation, parameter_info=descriptor.parameter_info, descriptor=descriptor
+        )
+
+    build.icrm_lazy = True  # type: ignore[attr-defined]
+    setattr(core, "build_runtime_param", build)  # noqa: B010 (a name Typer does not export)
+
+
+_coerce_plain_options_without_pydantic()
 
 
 def main() -> None:

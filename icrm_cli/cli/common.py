@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from icrm_cli.output import OutputOptions
@@ -98,6 +99,19 @@ def session(ctx: typer.Context, *, write: bool = False) -> Iterator[tuple[Sessio
 
     with database(ctx) as db, db.session(write=write) as sess:
         yield sess, load_policy(sess)
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[tuple[Connection, Policy]]:
+    """A read-only Core connection with the org policy loaded: no ORM, no model classes.
+
+    For read paths built from SQLAlchemy Core queries (the weekly report), where
+    importing the ORM and the SQLModel classes would cost more than the queries.
+    """
+    from icrm_cli.services.policy import load_policy
+
+    with database(ctx) as db, db.reading() as conn:
+        yield conn, load_policy(conn)
 
 
 def output_options(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, session
+from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, reading, session
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -47,18 +47,20 @@ def weekly(
     """The weekly scorecard: every department as supplier and customer, the matrix, kicked balls."""
     from icrm_cli.services.report.weekly import weekly_report
 
-    with session(ctx) as (sess, policy):
-        report = weekly_report(sess, policy, week, dept, trend=fmt in (WeeklyFormat.json, WeeklyFormat.html))
+    with reading(ctx) as (conn, policy):
+        report = weekly_report(conn, policy, week, dept, trend=fmt in (WeeklyFormat.json, WeeklyFormat.html))
     render_weekly(report.as_dict(), policy, fmt.value, output)
 
 
 def render_weekly(data: dict[str, object], policy: Policy, fmt: str, output: Path | None = None) -> None:
     """Print a weekly report (``WeeklyReport.as_dict()``) in one of the report formats."""
-    from icrm_cli.output import emit_object, emit_rows, emit_text
+    from icrm_cli.output import emit_rows, emit_text
 
     opts = output_options(policy, fmt, output)
     if fmt == "json":
-        emit_object(data, opts)
+        from icrm_cli.output.report_json import report_json
+
+        emit_text(report_json(data, opts.clock), opts)
     elif fmt == "csv":
         from icrm_cli.output.report_columns import csv_columns, csv_rows
 

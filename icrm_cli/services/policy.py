@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, select
+from sqlalchemy import JSON, String, column, select, table
 
-from icrm_cli.storage.models import Setting
 from icrm_cli.timeutil import Clock, parse_duration, zone_from_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 
@@ -82,9 +85,15 @@ def build_policy(settings: dict[str, Any]) -> Policy:
     )
 
 
-def load_settings(session: Session) -> dict[str, Any]:
-    return {row.key: row.value for row in session.exec(select(Setting))}
+# The `setting` table as plain Core (the model is Setting): reading the policy needs neither
+# the ORM nor the SQLModel classes, so read-only commands such as the report skip importing them.
+SETTING = table("setting", column("key", String), column("value", JSON))
 
 
-def load_policy(session: Session) -> Policy:
+def load_settings(session: Session | Connection) -> dict[str, Any]:
+    query = select(SETTING.c.key, SETTING.c.value)
+    return {row[0]: row[1] for row in session.execute(query)}
+
+
+def load_policy(session: Session | Connection) -> Policy:
     return build_policy(load_settings(session))

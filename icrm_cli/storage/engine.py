@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
 
 from icrm_cli.errors import DatabaseError, InvalidValueError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "icrm_immediate"
@@ -151,6 +153,8 @@ class Database:
         Commits when the block ends, rolls everything back on any error, and
         turns driver errors into :class:`DatabaseError`.
         """
+        from sqlmodel import Session  # the ORM: only for commands that need it
+
         bind = self.engine.execution_options(**{_IMMEDIATE: True}) if write else self.engine
         session = Session(bind=bind, expire_on_commit=False)
         try:
@@ -159,25 +163,44 @@ class Database:
                 session.commit()
             else:
                 session.rollback()
-        except DBAPIError as exc:
+        except BaseException as exc:
             session.rollback()
-            raise translate(exc, self.target) from exc
-        except UnicodeEncodeError:
-            # Text the driver cannot store: undecodable bytes in the command line (a non-UTF-8
-            # terminal) arrive as lone surrogates. A usage problem, not a crash.
-            session.rollback()
-            raise InvalidValueError(
-                "a value is not valid text (undecodable bytes; is the terminal set to UTF-8?)"
-            ) from None
-        except OverflowError:
-            # An id beyond SQLite's 64-bit integers, or a date beyond year 1..9999.
-            session.rollback()
-            raise InvalidValueError("a number or date is out of range") from None
-        except BaseException:
-            session.rollback()
+            self._raise_translated(exc)
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """One read-only transaction on a plain Core connection (no ORM, no models).
+
+        For read paths that only run SQLAlchemy Core queries (the weekly report):
+        importing the ORM and the SQLModel classes costs more than the queries.
+        Always rolled back; errors translated as for :meth:`session`.
+        """
+        try:
+            with self.engine.connect() as conn:
+                try:
+                    yield conn
+                finally:
+                    conn.rollback()
+        except BaseException as exc:
+            self._raise_translated(exc)
+            raise
+
+    def _raise_translated(self, exc: BaseException) -> None:
+        """Raise the user-facing error for ``exc``; return when it needs no translation."""
+        if isinstance(exc, DBAPIError):
+            raise translate(exc, self.target) from exc
+        if isinstance(exc, UnicodeEncodeError):
+            # Text the driver cannot store: undecodable bytes in the command line (a non-UTF-8
+            # terminal) arrive as lone surrogates. A usage problem, not a crash.
+            raise InvalidValueError(
+                "a value is not valid text (undecodable bytes; is the terminal set to UTF-8?)"
+            ) from None
+        if isinstance(exc, OverflowError):
+            # An id beyond SQLite's 64-bit integers, or a date beyond year 1..9999.
+            raise InvalidValueError("a number or date is out of range") from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,7 +1,8 @@
-"""Figures from feedback and escalations (per supplier department, one week), in portable SQL.
+"""Figures from feedback and escalations (per supplier department and week), in portable SQL.
 
-Every query reads only the week's rows through an index and aggregates with
-GROUP BY (SUM/COUNT/MAX/CASE only, so it runs the same on SQLite and PostgreSQL):
+Every query reads only the weeks' rows through an index and aggregates with
+GROUP BY (SUM/COUNT/MAX/CASE only, so it runs the same on SQLite and PostgreSQL);
+the weeks of one report are read by one statement per figure:
 
 - satisfaction: feedback with a score created in the week (``created_at`` range),
   by ``to_dept``; the average is formed from sum and count by the caller, who
@@ -21,19 +22,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, String, and_, case, column, func, or_, select, table, union_all
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
 
-from icrm_cli.services.report.figures import FOREVER
+from icrm_cli.services.report.figures import FOREVER, E, in_weeks, number, week_of
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.models import Escalation, Event, Feedback
+from icrm_cli.storage.types import UTCDateTime
 
-F = Feedback.__table__.c  # type: ignore[attr-defined]
-X = Escalation.__table__.c  # type: ignore[attr-defined]
-E = Event.__table__.c  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from icrm_cli.services.report.figures import Executor
+
+# Plain Core descriptions of the tables read here (the models are Feedback and Escalation).
+FEEDBACK = table(
+    "feedback",
+    column("kind", String),
+    column("to_dept", String),
+    column("score", Integer),
+    column("status", String),
+    column("created_at", UTCDateTime),
+    column("closed_at", UTCDateTime),
+)
+ESCALATION = table(
+    "escalation",
+    column("id", Integer),
+    column("request_id", Integer),
+    column("dept_a", String),
+    column("dept_b", String),
+    column("level", Integer),
+    column("opened_at", UTCDateTime),
+    column("raised_at", UTCDateTime),
+)
+F = FEEDBACK.c
+X = ESCALATION.c
 
 
 @dataclass
@@ -67,9 +90,8 @@ def _higher(current: int | None, level: Any) -> int | None:
     return int(level) if current is None else max(current, int(level))
 
 
-def complaints_open_at_end(week: Week) -> tuple[ColumnElement[bool], ...]:
-    """Two disjoint, index-friendly parts of "a complaint created before the end, not closed before it"."""
-    end = week.end
+def complaints_open_at(end: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Two disjoint, index-friendly parts of "a complaint created before ``end``, not closed before it"."""
     complaint = and_(F.kind == "complaint", F.created_at < end)
     return (
         and_(complaint, F.status == "open", F.closed_at.is_(None)),
@@ -77,22 +99,26 @@ def complaints_open_at_end(week: Week) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def _satisfaction(session: Session, week: Week, figures: OtherFigures) -> None:
+def _satisfaction(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
+    index = week_of(F.created_at, weeks).label("week")
     query = (
-        select(F.to_dept, func.coalesce(func.sum(F.score), 0), func.count(F.score))
-        .where(F.created_at >= week.start, F.created_at < week.end, F.score.is_not(None))
-        .group_by(F.to_dept)
+        select(index, F.to_dept, func.coalesce(func.sum(F.score), 0), func.count(F.score))
+        .where(in_weeks(F.created_at, weeks), F.score.is_not(None))
+        .group_by(index, F.to_dept)
     )
-    for dept, score_sum, count in session.execute(query):
-        _add(figures.score_sum, dept, score_sum)
-        _add(figures.score_count, dept, count)
+    for week, dept, score_sum, count in conn.execute(query):
+        _add(figures[week].score_sum, dept, score_sum)
+        _add(figures[week].score_count, dept, count)
 
 
-def _complaints(session: Session, week: Week, figures: OtherFigures) -> None:
-    for part in complaints_open_at_end(week):
-        query = select(F.to_dept, func.count()).where(part).group_by(F.to_dept)
-        for dept, count in session.execute(query):
-            _add(figures.open_complaints, dept, count)
+def _complaints(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
+    parts = [
+        select(number(index).label("week"), F.to_dept, func.count()).where(part).group_by(F.to_dept)
+        for index, week in enumerate(weeks)
+        for part in complaints_open_at(week.end)
+    ]
+    for week, dept, count in conn.execute(union_all(*parts)):
+        _add(figures[week].open_complaints, dept, count)
 
 
 def level_at(end: Any) -> Any:
@@ -107,39 +133,49 @@ def level_at(end: Any) -> Any:
     return case((or_(X.raised_at.is_(None), X.raised_at < end), X.level), else_=func.coalesce(history, 1))
 
 
-def _escalations(session: Session, week: Week, figures: OtherFigures) -> None:
-    opened = (
-        select(
-            X.dept_a,
-            X.dept_b,
-            case((X.request_id.is_(None), 1), else_=0).label("between"),
-            level_at(week.end).label("level"),
+def _escalations(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
+    parts = []
+    for index, week in enumerate(weeks):
+        opened = (
+            select(
+                X.dept_a,
+                X.dept_b,
+                case((X.request_id.is_(None), 1), else_=0).label("between"),
+                level_at(week.end).label("level"),
+            )
+            .where(X.opened_at >= week.start, X.opened_at < week.end)
+            .subquery()
         )
-        .where(X.opened_at >= week.start, X.opened_at < week.end)
-        .subquery()
-    )
-    query = select(
-        opened.c.dept_a, opened.c.dept_b, opened.c.between, func.count(), func.max(opened.c.level)
-    ).group_by(opened.c.dept_a, opened.c.dept_b, opened.c.between)
-    for dept_a, dept_b, between, count, level in session.execute(query):
+        parts.append(
+            select(
+                number(index).label("week"),
+                opened.c.dept_a,
+                opened.c.dept_b,
+                opened.c.between,
+                func.count(),
+                func.max(opened.c.level),
+            ).group_by(opened.c.dept_a, opened.c.dept_b, opened.c.between)
+        )
+    for week, dept_a, dept_b, between, count, level in conn.execute(union_all(*parts)):
+        target = figures[week]
         sides = (dept_b, dept_a) if between else (dept_b,)
         for dept in sides:
-            _add(figures.escalations, dept, count)
-            figures.max_level[dept] = _higher(figures.max_level.get(dept), level)
-        figures.escalations_total += int(count)
-        figures.max_level_total = _higher(figures.max_level_total, level)
+            _add(target.escalations, dept, count)
+            target.max_level[dept] = _higher(target.max_level.get(dept), level)
+        target.escalations_total += int(count)
+        target.max_level_total = _higher(target.max_level_total, level)
 
 
-def other_figures(session: Session, week: Week) -> OtherFigures:
-    """Satisfaction, open complaints and escalations of ``week`` per department."""
-    figures = OtherFigures()
-    _satisfaction(session, week, figures)
-    _complaints(session, week, figures)
-    _escalations(session, week, figures)
+def other_figures(conn: Executor, weeks: Sequence[Week]) -> list[OtherFigures]:
+    """Satisfaction, open complaints and escalations of each of the consecutive ``weeks`` per department."""
+    figures = [OtherFigures() for _ in weeks]
+    _satisfaction(conn, weeks, figures)
+    _complaints(conn, weeks, figures)
+    _escalations(conn, weeks, figures)
     return figures
 
 
-def weekly_satisfaction(session: Session, weeks: Sequence[Week], dept: str | None) -> list[tuple[int, int]]:
+def weekly_satisfaction(conn: Executor, weeks: Sequence[Week], dept: str | None) -> list[tuple[int, int]]:
     """``(score sum, ratings)`` of feedback created in each week (oldest first): one range scan."""
     ordered = list(weeks)
     found = [(0, 0) for _ in ordered]
@@ -151,7 +187,7 @@ def weekly_satisfaction(session: Session, weeks: Sequence[Week], dept: str | Non
     )
     if dept is not None:
         query = query.where(F.to_dept == dept)
-    for index, score_sum, count in session.execute(query.group_by(bucket)):
+    for index, score_sum, count in conn.execute(query.group_by(bucket)):
         if index >= 0:
             found[index] = (int(score_sum), int(count))
     return found

@@ -11,17 +11,30 @@ week, so a past week's report never changes.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import Integer, String, case, column, func, or_, select, table
 
+from icrm_cli.services.report.figures import R
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.models import Meeting, MeetingDepartment, Request
+from icrm_cli.storage.types import UTCDateTime
 
-M = Meeting.__table__.c  # type: ignore[attr-defined]
-MD = MeetingDepartment.__table__.c  # type: ignore[attr-defined]
-R = Request.__table__.c  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from icrm_cli.services.report.figures import Executor
+
+# Plain Core descriptions of the tables read here (the models are Meeting and MeetingDepartment).
+MEETING = table(
+    "meeting",
+    column("id", Integer),
+    column("title", String),
+    column("series", String),
+    column("starts_at", UTCDateTime),
+    column("status", String),
+    column("organizer", String),
+)
+MEETING_DEPARTMENT = table("meeting_department", column("meeting_id", Integer), column("dept", String))
+M = MEETING.c
+MD = MEETING_DEPARTMENT.c
 
 MEETING_HELD_KEYS = (
     "id",
@@ -36,20 +49,20 @@ MEETING_HELD_KEYS = (
 )
 
 
-def meetings_held(session: Session, week: Week, dept: str | None = None) -> list[dict[str, Any]]:
+def meetings_held(conn: Executor, week: Week, dept: str | None = None) -> list[dict[str, Any]]:
     """The week's meetings (soonest first), departments (by code), action item counts at week end."""
     query = select(M.id, M.title, M.series, M.starts_at, M.status, M.organizer).where(
         M.starts_at >= week.start, M.starts_at < week.end, M.status != "cancelled"
     )
     if dept is not None:
         query = query.where(M.id.in_(select(MD.meeting_id).where(MD.dept == dept)))
-    meetings = [dict(row._mapping) for row in session.execute(query.order_by(M.starts_at, M.id))]
+    meetings = [dict(row._mapping) for row in conn.execute(query.order_by(M.starts_at, M.id))]
     if not meetings:
         return []
     ids = [meeting["id"] for meeting in meetings]
     departments: dict[int, list[str]] = defaultdict(list)
     links = select(MD.meeting_id, MD.dept).where(MD.meeting_id.in_(ids)).order_by(MD.meeting_id, MD.dept)
-    for meeting_id, code in session.execute(links):
+    for meeting_id, code in conn.execute(links):
         departments[meeting_id].append(code)
     still_open = or_(R.closed_at.is_(None), R.closed_at >= week.end)
     counts = (
@@ -57,7 +70,7 @@ def meetings_held(session: Session, week: Week, dept: str | None = None) -> list
         .where(R.meeting_id.in_(ids), R.created_at < week.end)
         .group_by(R.meeting_id)
     )
-    actions = {meeting_id: (int(total), int(left)) for meeting_id, total, left in session.execute(counts)}
+    actions = {meeting_id: (int(total), int(left)) for meeting_id, total, left in conn.execute(counts)}
     rows = []
     for meeting in meetings:
         total, left = actions.get(meeting["id"], (0, 0))

@@ -5,21 +5,29 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import Boolean, Integer, String, column, select, table
 
-from icrm_cli.services.org import get_department
 from icrm_cli.services.policy import Policy
 from icrm_cli.services.report import extras
 from icrm_cli.services.report.figures import RequestFigures, kicked_balls, request_figures, weekly_volume
 from icrm_cli.services.report.keys import CHANGE_KEYS, TOTAL
 from icrm_cli.services.report.meetings import meetings_held
 from icrm_cli.services.report.weeks import Week, parse_week
-from icrm_cli.storage.models import Department
+
+if TYPE_CHECKING:
+    from icrm_cli.services.report.figures import Executor
 
 TREND_WEEKS = 8
+# The department table as plain Core (the model is Department): no ORM needed for the report.
+DEPARTMENT = table(
+    "department",
+    column("code", String),
+    column("name", String),
+    column("position", Integer),
+    column("active", Boolean),
+)
 
 
 @dataclass
@@ -154,12 +162,36 @@ def _change(current: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     return change
 
 
-def _collect(session: Session, week: Week) -> _Week:
-    return _Week(request_figures(session, week), extras.other_figures(session, week))
+def _volume(figures: RequestFigures, label: str, only: str | None) -> dict[str, Any]:
+    """A trend row from a week's figures: what :func:`weekly_volume` would count for it."""
+
+    def count(figure: dict[str, int]) -> int:
+        return figure.get(only, 0) if only is not None else sum(figure.values())
+
+    return {
+        "week": label,
+        "received": count(figures.received),
+        "resolved": count(figures.resolved),
+        "on_time": count(figures.on_time),
+    }
+
+
+def _department_code(conn: Executor, codes: list[str], dept: str) -> str:
+    """The code of ``--dept``: as typed when it is one, else looked up like every other command does."""
+    if dept in codes:
+        return dept
+    from sqlmodel import Session
+
+    from icrm_cli.services.org import get_department
+
+    if isinstance(conn, Session):
+        return get_department(conn, dept, active=False).code
+    with Session(bind=conn) as session:  # unknown or differently spelt: the usual lookup and error
+        return get_department(session, dept, active=False).code
 
 
 def weekly_report(
-    session: Session,
+    conn: Executor,
     policy: Policy,
     week: Week | str | None = None,
     dept: str | None = None,
@@ -170,10 +202,16 @@ def weekly_report(
     clock = policy.clock
     if not isinstance(week, Week):
         week = parse_week(week, clock)
-    only = get_department(session, dept, active=False).code if dept else None
+    columns = DEPARTMENT.c
+    departments = list(
+        conn.execute(select(columns.code, columns.name, columns.active).order_by(columns.position))
+    )
+    only = _department_code(conn, [row.code for row in departments], dept) if dept else None
     previous = week.shift(-1, clock)
-    current, before = _collect(session, week), _collect(session, previous)
-    departments = list(session.execute(select(Department).order_by(Department.position)).scalars())  # type: ignore[arg-type]
+    weeks = [previous, week]
+    # Both weeks at once: every query reads the two weeks' rows in one go.
+    requests, others = request_figures(conn, weeks), extras.other_figures(conn, weeks)
+    before, current = (_Week(r, o) for r, o in zip(requests, others, strict=True))
     used = current.codes() | before.codes()
     shown = [d for d in departments if d.active or d.code in used]
     known = {d.code for d in departments}
@@ -187,19 +225,24 @@ def weekly_report(
     totals = current.totals(policy.min_group)
     totals["change"] = _change(totals, before.totals(policy.min_group))
     order = [d.code for d in shown] + sorted(used - known)
+    position = {code: index for index, code in enumerate(order)}
     cells = [
         {"customer": customer, "supplier": supplier, "requests": count}
         for (customer, supplier), count in sorted(
-            current.requests.matrix.items(),
-            key=lambda item: (order.index(item[0][0]), order.index(item[0][1])),
+            current.requests.matrix.items(), key=lambda item: (position[item[0][0]], position[item[0][1]])
         )
         if only is None or only in (customer, supplier)
     ]
     trend_rows: list[dict[str, Any]] = []
     if trend:
-        weeks = [week.shift(offset, clock) for offset in range(1 - TREND_WEEKS, 1)]
-        trend_rows = weekly_volume(session, weeks, only)
-        satisfaction = extras.weekly_satisfaction(session, weeks, only)
+        trend_weeks = [week.shift(offset, clock) for offset in range(1 - TREND_WEEKS, 1)]
+        # The last two weeks of the trend are the two just counted: only the older ones are read.
+        trend_rows = weekly_volume(conn, trend_weeks[:-2], only)
+        trend_rows += [
+            _volume(before.requests, previous.label, only),
+            _volume(current.requests, week.label, only),
+        ]
+        satisfaction = extras.weekly_satisfaction(conn, trend_weeks, only)
         for row, (score_sum, score_count) in zip(trend_rows, satisfaction, strict=True):
             row["on_time_rate"] = _rate(row["on_time"], row["resolved"])
             row["satisfaction"] = _satisfaction(score_sum, score_count, policy.min_group)
@@ -216,7 +259,7 @@ def weekly_report(
         totals=totals,
         matrix_departments=order,
         matrix=cells,
-        kicked_balls=kicked_balls(session, week, only),
-        meetings=meetings_held(session, week, only),
+        kicked_balls=kicked_balls(conn, week, only),
+        meetings=meetings_held(conn, week, only),
         trend=trend_rows,
     )

@@ -40,14 +40,22 @@ class Migration:
     upgrade: Callable[[Connection], None]
 
 
+def _shipped_modules() -> list[str]:
+    return sorted(info.name for info in pkgutil.iter_modules(__path__) if _MODULE.match(info.name))
+
+
 def known() -> list[Migration]:
     """Every migration shipped with this version, oldest first."""
     found = []
-    for info in pkgutil.iter_modules(__path__):
-        if _MODULE.match(info.name):
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            found.append(Migration(name=info.name[1:], upgrade=module.upgrade))
+    for module_name in _shipped_modules():
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        found.append(Migration(name=module_name[1:], upgrade=module.upgrade))
     return sorted(found, key=lambda migration: migration.name)
+
+
+def shipped_names() -> list[str]:
+    """The names of the shipped migrations, oldest first, without importing them."""
+    return [module_name[1:] for module_name in _shipped_modules()]
 
 
 def applied(conn: Connection) -> list[str]:
@@ -56,8 +64,9 @@ def applied(conn: Connection) -> list[str]:
     return [row[0] for row in conn.execute(select(records.c.name).order_by(records.c.name))]
 
 
-def _check_not_newer(done: list[str], shipped: list[Migration]) -> None:
-    unknown = sorted(set(done) - {migration.name for migration in shipped})
+def _check_not_newer(done: list[str], shipped: list[Migration] | list[str]) -> None:
+    names = {item if isinstance(item, str) else item.name for item in shipped}
+    unknown = sorted(set(done) - names)
     if unknown:
         raise SchemaTooNewError(
             f"this database was written by a newer icrm (schema {unknown[-1]}); "
@@ -73,9 +82,21 @@ def pending(engine: Engine) -> list[Migration]:
     return [migration for migration in shipped if migration.name not in set(done)]
 
 
+def is_current(engine: Engine) -> bool:
+    """True when every shipped migration is applied: one cheap query, nothing imported.
+
+    Raises :class:`SchemaTooNewError` for a database written by a newer icrm.
+    """
+    with engine.connect() as conn:
+        done = applied(conn)
+    shipped = shipped_names()
+    _check_not_newer(done, shipped)
+    return set(shipped) <= set(done)
+
+
 def upgrade(engine: Engine, *, stop_before: str | None = None) -> list[str]:
     """Apply every pending migration; returns the names applied."""
-    if not pending(engine):
+    if is_current(engine) or not pending(engine):
         return []
     ran: list[str] = []
     for migration in known():
