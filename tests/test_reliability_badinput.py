@@ -223,3 +223,15 @@ def test_a_file_with_one_problem_is_one_error_line(
         source.write_bytes(content)
     lines = cli.fails(*command, str(source)).stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines
+
+
+def test_an_empty_db_target_is_an_error_not_the_default(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # where the default database would go
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for args in (("--db", "", "request", "list"), ("--db", "  ", "db", "path")):
+        assert "--db is empty" in cli.fails(*args).stderr
+    monkeypatch.setenv("ICRM_DB", "")  # e.g. a crontab line whose variable is unset
+    assert "ICRM_DB is set but empty" in cli.fails("request", "list").stderr
+    assert list(tmp_path.rglob("*.db")) == []

@@ -180,6 +180,17 @@ def test_other_formats(cli: Cli, known_week: dict[str, int]) -> None:
     assert cli.ok("report", "weekly").stderr == ""
 
 
+def test_narrow_terminal_puts_changes_under_the_figures(
+    cli: Cli, known_week: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "140")
+    table = cli.ok("report", "weekly").stdout
+    lines = table.splitlines()
+    it_row = next(i for i, line in enumerate(lines) if "信息技术部" in line)
+    assert "▲" not in lines[it_row] and "▲7" in lines[it_row + 1]  # the change goes on its own line
+    assert "…" not in table  # nothing is cut off
+
+
 def give(cli: Cli, *args: str, actor: str | None = None) -> int:
     result = cli.ok("feedback", "give", *args, "--format", "json", actor=actor)
     return int(json.loads(result.stdout)["id"])

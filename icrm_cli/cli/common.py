@@ -64,6 +64,13 @@ class AppState:
 
     @property
     def target(self) -> str:
+        """``--db`` / ``ICRM_DB``, else the default; an empty one is a mistake, not the default."""
+        from icrm_cli.errors import InvalidValueError
+
+        if self.db is None and os.environ.get("ICRM_DB") == "":
+            raise InvalidValueError("ICRM_DB is set but empty: give a database path or URL, or unset it")
+        if self.db is not None and not self.db.strip():
+            raise InvalidValueError("--db is empty: give a database path or URL")
         return self.db or default_target()
 
     @property

@@ -42,20 +42,25 @@ _SHORT = {
 _HEAT = ("grey23", "dark_green", "green4", "yellow4", "dark_orange3", "red3")
 
 
-def _figure(row: Mapping[str, Any], key: str, colour: bool) -> Text:
+# Below this width the change goes under the figure instead of beside it, so no cell is cut.
+_ONE_LINE_WIDTH = 200
+
+
+def _figure(row: Mapping[str, Any], key: str, colour: bool, gap: str = " ") -> Text:
     text = Text(number(row.get(key), key))
     change = row.get("change", {}).get(key) if key in CHANGE_KEYS else None
     arrow = change_text(change, key)
     if arrow and change is not None:
         worse = (change > 0) == (key in WORSE_WHEN_UP)
-        text.append(" " + arrow, style=("red" if worse else "green") if colour else "")
+        text.append(gap + arrow, style=("red" if worse else "green") if colour else "")
     if colour and key == "overdue_open" and row.get(key):
         text.stylize("bold red", 0, len(number(row.get(key), key)))
     return text
 
 
-def _scorecard(data: Mapping[str, Any], opts: OutputOptions) -> Table:
+def _scorecard(data: Mapping[str, Any], opts: OutputOptions, width: int) -> Table:
     colour = opts.colour
+    gap = " " if width >= _ONE_LINE_WIDTH else "\n"
     table = Table(
         title=Text(f"Weekly report {week_title(data, opts.clock)}: as supplier | as customer (sent, open)"),
         caption=Text(f"▲/▼ change against {data['previous_week']}; hours are medians, waiting excluded"),
@@ -70,7 +75,7 @@ def _scorecard(data: Mapping[str, Any], opts: OutputOptions) -> Table:
     for row in [*data["departments"], data["totals"]]:
         style = "bold" if colour and row["department"] == TOTAL else ""
         cells = [Text(str(row["department"])), Text(str(row["name"]))]
-        cells += [_figure(row, key, colour) for key in (*SUPPLIER_KEYS, *CUSTOMER_KEYS)]
+        cells += [_figure(row, key, colour, gap) for key in (*SUPPLIER_KEYS, *CUSTOMER_KEYS)]
         table.add_row(*cells, style=style, end_section=row["department"] == TOTAL)
     return table
 
@@ -137,7 +142,7 @@ def _meetings(data: Mapping[str, Any], opts: OutputOptions) -> Table:
 
 def print_report(stream: TextIO, data: Mapping[str, Any], opts: OutputOptions) -> None:
     console = _console(stream, opts)
-    console.print(_scorecard(data, opts))
+    console.print(_scorecard(data, opts, console.width))
     console.print(_matrix(data, opts))
     if data["kicked_balls"]:
         console.print(_kicked(data, opts))
