@@ -32,6 +32,7 @@ def test_demo_escalations(cli: Cli, db_path: Path, frozen: Any, monkeypatch: pyt
     assert all(r["decision"] and r["resolved_at"] for r in resolved)
     assert any(r["contingency"] for r in resolved) and any(not r["contingency"] for r in resolved)
     assert any(r["request_id"] is None for r in rows)
+    assert all(r["dept_a"] != r["dept_b"] for r in rows)  # only conflicts between two departments
     # Each open request escalation belongs to a request that is overdue now, at the level the rules give.
     overdue = {r["id"] for r in json.loads(cli.ok("request", "list", "--overdue", "-f", "json").stdout)}
     open_ids = {r["request_id"] for r in rows if r["status"] == "open" and r["request_id"]}

@@ -69,7 +69,7 @@ def history(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     frozen.move_to(NOW)
     cli.ok("org", "apply", str(org_file))
-    seed_history(db_path, 400, seed=20261231)
+    seed_history(db_path, 400, seed=1)
     requests = json.loads(cli.ok("report", "export", "requests", "--format", "json").stdout)
     events = json.loads(cli.ok("report", "export", "events", "--format", "json").stdout)
     assert len(requests) == 400

@@ -8,22 +8,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from icrm_cli.errors import ConflictError
-from icrm_cli.services.demo.requests import OrgPeople, generate
+from icrm_cli.services.demo.requests import OrgPeople, simulate_batches
 from icrm_cli.services.org import apply_org
 from icrm_cli.services.orgfile import parse_org
 from icrm_cli.services.policy import Policy, load_policy
-from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.engine import Database
 from icrm_cli.storage.models import Department, Event, Person, Request, Setting
+from icrm_cli.storage.stored_rows import Sink, deferred_indexes
 
 DEMO_MARKER = "demo"
-CHUNK = 5000
+CHUNK = 20_000
+# Tables the demo fills in bulk: their secondary indexes are built once, after the load.
+BULK_TABLES = ("request", "event", "escalation", "feedback")
 
 
 @dataclass(frozen=True)
@@ -107,38 +108,20 @@ def run_demo(db: Database, *, requests: int, seed: int, actor: str) -> DemoResul
         now = policy.clock.now()
         rng = random.Random(seed)
         org = _org_people(session)
-        request_rows: list[dict[str, Any]] = []
-        event_rows: list[dict[str, Any]] = []
+        sink = Sink.for_session(session)
+        request_table = Request.__table__  # type: ignore[attr-defined]
+        event_table = Event.__table__  # type: ignore[attr-defined]
         total_requests = total_events = 0
-        for simulated in generate(rng, policy, org, now, requests):
-            request_rows.append(simulated.row)
-            event_rows.extend(simulated.events)
-            if len(request_rows) >= CHUNK:
-                total_requests, total_events = _flush(
-                    session, request_rows, event_rows, total_requests, total_events
-                )
-        total_requests, total_events = _flush(session, request_rows, event_rows, total_requests, total_events)
-        counts = {"requests": total_requests, "request events": total_events}
-        for name, part in parts():
-            part_rng = random.Random(f"{seed}-{name}")
-            counts.update(part(DemoContext(session, part_rng, policy, org, now, actor)))
-            session.flush()
+        with deferred_indexes(session, BULK_TABLES):
+            batches = simulate_batches(rng, policy, org, now, requests, sink, batch=CHUNK)
+            for request_rows, event_rows in batches:
+                total_requests += sink.insert(session, request_table, request_rows)
+                total_events += sink.insert(session, event_table, event_rows)
+            counts = {"requests": total_requests, "request events": total_events}
+            for name, part in parts():
+                part_rng = random.Random(f"{seed}-{name}")
+                counts.update(part(DemoContext(session, part_rng, policy, org, now, actor)))
+                session.flush()
         marker = {"seed": seed, "requests": requests, "built_at": now.isoformat()}
         session.add(Setting(key=DEMO_MARKER, value=marker))
     return DemoResult(created=True, counts=counts)
-
-
-def _flush(
-    session: Session,
-    request_rows: list[dict[str, Any]],
-    event_rows: list[dict[str, Any]],
-    total_requests: int,
-    total_events: int,
-) -> tuple[int, int]:
-    if request_rows:
-        bulk_insert(session, Request.__table__, request_rows)  # type: ignore[attr-defined]
-        bulk_insert(session, Event.__table__, event_rows)  # type: ignore[attr-defined]
-    total = total_requests + len(request_rows), total_events + len(event_rows)
-    request_rows.clear()
-    event_rows.clear()
-    return total

@@ -3,20 +3,22 @@
 Ratings on a share of resolved/closed requests (given by the requester after the
 resolution), structured thanks and expectations, complaints in every state (open
 and unanswered, answered, closed), and a survey over the last complete month with
-most pairs answered. Everything is written with bulk inserts.
+most pairs answered. Complaints take days to close, and a few departments carry
+open complaints into the last complete week, so the weekly report shows them.
+Times are integer seconds (see ``rows``); everything is written with bulk inserts.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from icrm_cli.services.surveys import resolved_pairs
-from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Event, Request
 from icrm_cli.storage.models.feedback import Feedback, Survey, SurveyInvitation
+from icrm_cli.storage.stored_rows import DAY, HOUR, Sink, moment_of, seconds_of
 
 if TYPE_CHECKING:
     from icrm_cli.services.demo import DemoContext
@@ -55,45 +57,57 @@ RESPONSES = (
     "已整理统一的退回理由清单并发给各部门",
 )
 COMMENTS = ("整体配合顺畅", "响应速度还可以再快一些", "接口人很负责", None, None)
+OPEN_AT_WEEK_END = 5  # departments given a complaint still open at the end of the last complete week
 
 
 def _weights(supplier: str) -> tuple[int, ...]:
     return QUALITY.get(supplier, AVERAGE)
 
 
-def _last_month(ctx: DemoContext) -> tuple[str, datetime, datetime]:
+def _score(ctx: DemoContext, supplier: str) -> int:
+    return ctx.rng.choices((1, 2, 3, 4, 5), weights=_weights(supplier))[0]
+
+
+def _last_month(ctx: DemoContext) -> tuple[str, int, int]:
     clock = ctx.policy.clock
     first_this = clock.today().replace(day=1)
     first_last = (first_this - timedelta(days=1)).replace(day=1)
     return (
         first_last.strftime("%Y-%m"),
-        clock.day_start(first_last),
-        clock.day_start(first_this) - timedelta(seconds=1),
+        seconds_of(clock.day_start(first_last)),
+        seconds_of(clock.day_start(first_this)) - 1,
     )
 
 
+def _this_week(ctx: DemoContext) -> int:
+    """Monday 00:00 of the current week (org zone): the end of the last complete week."""
+    today = ctx.policy.clock.today()
+    return seconds_of(ctx.policy.clock.day_start(today - timedelta(days=today.weekday())))
+
+
 class _Builder:
-    def __init__(self, ctx: DemoContext, next_id: int) -> None:
+    def __init__(self, ctx: DemoContext, sink: Sink, next_id: int) -> None:
         self.ctx = ctx
+        self.sink = sink
+        self.now = seconds_of(ctx.now)
         self.next_id = next_id
         self.rows: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+        self.events: list[tuple[int, dict[str, Any]]] = []  # (at, event) to sort by time
 
-    def event(self, entity: str, ident: int, at: datetime, actor: str, kind: str, /, **extra: Any) -> None:
+    def event(self, entity: str, ident: int, at: int, actor: str, kind: str, /, **extra: Any) -> None:
         note = extra.pop("note", None)
-        self.events.append(
-            {
-                "entity": entity,
-                "entity_id": ident,
-                "at": at,
-                "actor": actor,
-                "kind": kind,
-                "note": note,
-                "detail": extra or None,
-            }
-        )
+        event = {
+            "entity": entity,
+            "entity_id": ident,
+            "at": self.sink.stamp(at),
+            "actor": actor,
+            "kind": kind,
+            "note": note,
+            "detail": self.sink.detail(extra or None),
+        }
+        self.events.append((at, event))
 
-    def add(self, kind: str, frm: str, to: str, author: str, at: datetime, **values: Any) -> dict[str, Any]:
+    def add(self, kind: str, frm: str, to: str, author: str, at: int, **values: Any) -> dict[str, Any]:
         ident = self.next_id
         self.next_id += 1
         row: dict[str, Any] = {
@@ -108,7 +122,7 @@ class _Builder:
             "expectation": None,
             "note": None,
             "author": author,
-            "created_at": at,
+            "created_at": self.sink.stamp(at),
             "status": "open" if kind == "complaint" else None,
             "responded_at": None,
             "response": None,
@@ -125,31 +139,37 @@ class _Builder:
         self.event("feedback", ident, at, author, "given", **detail)
         return row
 
-    def complaint(
-        self, frm: str, to: str, author: str, at: datetime, request_id: int | None, state: str
-    ) -> None:
-        rng, now = self.ctx.rng, self.ctx.now
+    def complaint(self, frm: str, to: str, author: str, at: int, request_id: int | None, state: str) -> None:
+        """A complaint in ``state``: open (unanswered), responded (answered, still open) or closed."""
+        rng, now = self.ctx.rng, self.now
         row = self.add("complaint", frm, to, author, at, request_id=request_id, note=rng.choice(COMPLAINTS))
         if state == "open":
             return
-        answered = min(at + timedelta(hours=rng.uniform(1, 30)), now - timedelta(minutes=30))
-        row["responded_at"], row["response"] = answered, rng.choice(RESPONSES)
+        answered = min(at + int(HOUR * rng.uniform(1, 30)), now - 1800)
+        row["responded_at"], row["response"] = self.sink.stamp(answered), rng.choice(RESPONSES)
         self.event(
             "feedback", row["id"], answered, self.ctx.org.contact[to], "responded", note=row["response"]
         )
-        if state == "closed":
-            closed = min(answered + timedelta(hours=rng.uniform(2, 72)), now - timedelta(minutes=10))
-            row["status"], row["closed_at"] = "closed", closed
+        if state == "closed":  # the customer checks the fix for a few days before closing it
+            closed = min(answered + int(DAY * rng.uniform(0.5, 8)), now - 600)
+            row["status"], row["closed_at"] = "closed", self.sink.stamp(closed)
             self.event("feedback", row["id"], closed, author, "closed", **{"from": "open", "to": "closed"})
 
 
 def _on_requests(builder: _Builder, ctx: DemoContext) -> None:
-    rng, now = ctx.rng, ctx.now
+    rng, now, sink = ctx.rng, builder.now, builder.sink
     table = Request.__table__.c  # type: ignore[attr-defined]
     total = ctx.session.execute(select(func.count()).select_from(Request)).scalar() or 0
     every = SAMPLE_EVERY if total <= LARGE else 10
     query = (
-        select(table.id, table.from_dept, table.to_dept, table.requester, table.resolved_at, table.closed_at)
+        select(
+            table.id,
+            table.from_dept,
+            table.to_dept,
+            table.requester,
+            sink.column(table.resolved_at),
+            sink.column(table.closed_at),
+        )
         .where(
             table.status.in_(("resolved", "closed")),
             table.resolved_at.isnot(None),
@@ -157,19 +177,25 @@ def _on_requests(builder: _Builder, ctx: DemoContext) -> None:
         )
         .order_by(table.id)
     )
+    week_end = _this_week(ctx)
+    late = week_end - 14 * DAY  # requests resolved in the two weeks before the end of the last week
+    candidates: dict[str, tuple[int, str, str, int]] = {}  # the latest one per supplier, no feedback yet
     states = ("closed", "responded", "open")
     complaint_count = 0
-    for rid, frm, to, requester, resolved, closed in ctx.session.execute(query):
+    for rid, frm, to, requester, resolved_text, closed_text in ctx.session.execute(query):
         if frm == to:
             continue
-        base = closed or resolved
-        at = min(base + timedelta(hours=rng.uniform(0.5, 48)), now - timedelta(hours=1))
+        resolved = sink.seconds(resolved_text)
+        closed = sink.seconds(closed_text)
+        if resolved is None:
+            continue
+        base = closed if closed is not None else resolved
+        at = min(base + int(HOUR * rng.uniform(0.5, 48)), now - HOUR)
         if at <= resolved:
             continue
         roll = rng.random()
         if roll < 0.45:
-            score = rng.choices((1, 2, 3, 4, 5), weights=_weights(to))[0]
-            builder.add("rating", frm, to, requester, at, request_id=rid, score=score)
+            builder.add("rating", frm, to, requester, at, request_id=rid, score=_score(ctx, to))
         elif roll < 0.50:
             behavior, impact = rng.choice(THANKS)
             builder.add(
@@ -190,34 +216,45 @@ def _on_requests(builder: _Builder, ctx: DemoContext) -> None:
                 score=rng.choice((2, 3)),
             )
         elif roll < 0.545 or complaint_count < 3:
-            age = now - at
-            # old complaints are mostly closed; the newest ones still wait for an answer
-            state = (
-                states[complaint_count % 3]
-                if complaint_count < 3
-                else ("closed" if age > timedelta(days=10) else rng.choice(states))
-            )
+            # old complaints are closed; the newest ones may still wait for an answer
+            if complaint_count < 3:
+                state = states[complaint_count % 3]
+            else:
+                state = "closed" if now - at > 21 * DAY else rng.choice(states)
             builder.complaint(frm, to, requester, at, rid, state)
             complaint_count += 1
+        elif late <= at < week_end - HOUR:
+            candidates[to] = (rid, frm, requester, at)
+    _open_at_week_end(builder, ctx, candidates)
+
+
+def _open_at_week_end(
+    builder: _Builder, ctx: DemoContext, candidates: dict[str, tuple[int, str, str, int]]
+) -> None:
+    """A few suppliers, the poorly rated first, get a complaint still open when the last week ends."""
+    ranked = sorted(candidates, key=lambda code: ((POOR, AVERAGE, GOOD).index(_weights(code)), code))
+    for supplier in ranked[:OPEN_AT_WEEK_END]:
+        rid, customer, requester, at = candidates[supplier]
+        builder.complaint(customer, supplier, requester, at, rid, ctx.rng.choice(("open", "responded")))
 
 
 def _survey(builder: _Builder, ctx: DemoContext) -> list[dict[str, Any]]:
-    session, rng, now = ctx.session, ctx.rng, ctx.now
+    session, rng, now, sink = ctx.session, ctx.rng, builder.now, builder.sink
     period, since, until = _last_month(ctx)
-    pairs = resolved_pairs(session, since, until)
+    pairs = resolved_pairs(session, moment_of(since), moment_of(until))
     if not pairs:
         return []
     survey_id = (session.execute(select(func.max(Survey.id))).scalar() or 0) + 1
-    started = min(until + timedelta(days=1), now - timedelta(hours=6))
+    started = min(until + DAY, now - 6 * HOUR)
     survey = {
         "id": survey_id,
         "period": period,
-        "since": since,
-        "until": until,
-        "created_at": started,
+        "since": sink.stamp(since),
+        "until": sink.stamp(until),
+        "created_at": sink.stamp(started),
         "created_by": ctx.actor,
     }
-    bulk_insert(session, Survey.__table__, [survey])  # type: ignore[attr-defined]
+    sink.insert(session, Survey.__table__, [survey])  # type: ignore[attr-defined]
     builder.event(
         "survey",
         survey_id,
@@ -225,24 +262,23 @@ def _survey(builder: _Builder, ctx: DemoContext) -> list[dict[str, Any]]:
         ctx.actor,
         "started",
         period=period,
-        since=since.isoformat(),
-        until=until.isoformat(),
+        since=moment_of(since).isoformat(),
+        until=moment_of(until).isoformat(),
         invited=len(pairs),
     )
-    imported = started + (now - started) * 0.8
+    imported = started + int((now - started) * 0.8)
     invitations = []
     answered = 0
     for customer, supplier, count in pairs:
         feedback_id = None
         if rng.random() < 0.8 and customer in ctx.org.contact:
-            score = rng.choices((1, 2, 3, 4, 5), weights=_weights(supplier))[0]
             row = builder.add(
                 "rating",
                 customer,
                 supplier,
                 ctx.actor,
                 imported,
-                score=score,
+                score=_score(ctx, supplier),
                 note=rng.choice(COMMENTS),
                 survey_id=survey_id,
             )
@@ -273,12 +309,13 @@ def _survey(builder: _Builder, ctx: DemoContext) -> list[dict[str, Any]]:
 def build(ctx: DemoContext) -> dict[str, int]:
     """Feedback on the requests in the session, plus one finished survey over the last month."""
     session = ctx.session
+    sink = Sink.for_session(session)
     next_id = (session.execute(select(func.max(Feedback.id))).scalar() or 0) + 1
-    builder = _Builder(ctx, next_id)
+    builder = _Builder(ctx, sink, next_id)
     _on_requests(builder, ctx)
     invitations = _survey(builder, ctx)
-    bulk_insert(session, Feedback.__table__, builder.rows)  # type: ignore[attr-defined]
-    bulk_insert(session, SurveyInvitation.__table__, invitations)  # type: ignore[attr-defined]
-    builder.events.sort(key=lambda e: e["at"])
-    bulk_insert(session, Event.__table__, builder.events)  # type: ignore[attr-defined]
+    sink.insert(session, Feedback.__table__, builder.rows)  # type: ignore[attr-defined]
+    sink.insert(session, SurveyInvitation.__table__, invitations)  # type: ignore[attr-defined]
+    builder.events.sort(key=lambda pair: pair[0])
+    sink.insert(session, Event.__table__, [event for _, event in builder.events])  # type: ignore[attr-defined]
     return {"feedback": len(builder.rows), "survey pairs": len(invitations)}

@@ -174,8 +174,10 @@ class _Builder:
         self.event(
             "meeting", ident, end, organizer, "minutes_recorded", to="held", decisions=row["decisions"]
         )
-        for _ in range(rng.randint(1, 3)):
-            supplier = rng.choice([d for d in depts if d in ctx.org.members])
+        # Action items go to the other departments at the table, never back to the organiser's own.
+        suppliers = [d for d in depts if d in ctx.org.members and d != org_dept]
+        for _ in range(rng.randint(1, 3) if suppliers else 0):
+            supplier = rng.choice(suppliers)
             owner = rng.choice(ctx.org.members[supplier])
             title_text = rng.choice(ACTIONS).format(topic=topic, c=rng.choice(texts.CUSTOMERS))
             self.action(ident, org_dept, supplier, owner, organizer, title_text, end)
