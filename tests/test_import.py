@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +155,23 @@ def test_department_codes_case_insensitive_like_the_cli(cli: Cli, org: object, t
     cli.ok("request", "import", str(write(tmp_path, "from,to,title\nsales,It,小写代码\n")))
     row = listed(cli)[0]
     assert (row["from_dept"], row["to_dept"], row["owner"]) == ("SALES", "IT", "feng.kai")
+
+
+def test_imported_rows_are_stored_like_new_ones(
+    cli: Cli, org: object, tmp_path: Path, db_path: Path, frozen: Any
+) -> None:
+    """Bulk-inserted rows: the same stored time text and event detail as `request new`."""
+    made = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "手工录入", "--due", "2026-11-17")
+    text = "from,to,title,due\r\nSALES,IT,批量导入,2026-11-17\r\n"
+    cli.ok("request", "import", str(write(tmp_path, text)), actor="li.na")
+    with sqlite3.connect(db_path) as conn:
+        stored = conn.execute("SELECT created_at, due_at FROM request ORDER BY id").fetchall()
+        events = conn.execute(
+            "SELECT entity_id, at, actor, kind, json_extract(detail, '$.to_dept') FROM event"
+            " WHERE kind = 'created' ORDER BY entity_id"
+        ).fetchall()
+    assert stored[0] == stored[1]
+    assert events[1][1:] == (stored[1][0], "li.na", "created", "IT")
+    frozen.shift(timedelta(days=3))
+    overdue = json.loads(cli.ok("request", "list", "--overdue", "--format", "json").stdout)
+    assert [row["id"] for row in overdue] == [made, made + 1]

@@ -125,3 +125,13 @@ def test_cli_garbage_time(cli: Cli, org: object, db_path: Path) -> None:
     assert "--due" in result.stderr and "+4h" in result.stderr and "tomorrow" in result.stderr
     result = cli.fails("request", "list", "--since", "yesterday")
     assert "--since" in result.stderr
+
+
+def test_messages_show_times_in_the_org_zone(cli: Cli, org: object) -> None:
+    request_id = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
+    error = cli.fails("request", "due", str(request_id), "--due", "2020-01-01", "--reason", "改期").stderr
+    assert error.strip() == "Error: due time 2020-01-01 23:59 is not in the future"
+    moved = cli.ok(
+        "request", "due", str(request_id), "--due", "2026-11-30T14:00", "--reason", "等待报价"
+    ).stdout
+    assert "2026-11-30 14:00" in moved and "+00:00" not in moved

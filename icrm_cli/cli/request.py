@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from icrm_cli.services.policy import Policy
     from icrm_cli.storage.models import Request
+    from icrm_cli.timeutil import Clock
 
 app = typer.Typer(help="Requests between departments (内部联络单) and their lifecycle.", no_args_is_help=True)
 
@@ -135,7 +136,7 @@ def list_(
     """List requests, newest first (overdue / due-soon lists: most urgent first)."""
     from icrm_cli.output import emit_rows
     from icrm_cli.output.columns import REQUEST_COLUMNS
-    from icrm_cli.services.request_query import RequestFilter, iter_requests
+    from icrm_cli.services.request_query import RequestFilter, iter_requests, request_rows
     from icrm_cli.timeutil import parse_duration
 
     with session(ctx) as (sess, policy):
@@ -152,12 +153,16 @@ def list_(
             until=clock.parse(until, edge="end", what="--until") if until else None,
             limit=limit,
         )
-        rows = iter_requests(sess, filt, clock.now())
+        opts = output_options(policy, fmt, output, excel)
+        if opts.fmt in ("csv", "json"):
+            # Streamed from the cursor by the export writer: constant memory at any row count.
+            from icrm_cli.output.report_export import write_export
+
+            rows = request_rows(sess, filt, clock.now())
+            write_export(rows.keys, rows.kinds, rows.batches, opts, total=rows.total, label="requests")
+            return
         emit_rows(
-            rows,
-            REQUEST_COLUMNS,
-            output_options(policy, fmt, output, excel),
-            empty="No matching requests.",
+            iter_requests(sess, filt, clock.now()), REQUEST_COLUMNS, opts, empty="No matching requests."
         )
 
 
@@ -188,14 +193,14 @@ def show(ctx: typer.Context, request_id: IdArg, fmt: ShowFormatOpt = ShowFormat.
 def _change(
     ctx: typer.Context,
     action: Callable[[Session, Policy, str], Request],
-    describe: Callable[[Request], str],
+    describe: Callable[[Request, Clock], str],
 ) -> None:
     """Run one change in one transaction and confirm it on stdout."""
     from icrm_cli.output import emit_message
 
     with session(ctx, write=True) as (sess, policy):
         request = action(sess, policy, state(ctx).who)
-        message = describe(request)
+        message = describe(request, policy.clock)
     emit_message(message)
 
 
@@ -211,7 +216,7 @@ def _step(
     def action(sess: Session, policy: Policy, actor: str) -> Request:
         return transition(sess, policy, request_id, command, actor=actor, note=note, to_dept=to_dept)
 
-    _change(ctx, action, lambda r: f"Request #{r.id} is now {r.status}.")
+    _change(ctx, action, lambda r, _clock: f"Request #{r.id} is now {r.status}.")
 
 
 @app.command("ack")
@@ -308,7 +313,7 @@ def assign(
     _change(
         ctx,
         lambda s, p, a: assign_owner(s, p, request_id, owner=owner, actor=a),
-        lambda r: f"Request #{r.id} is now owned by {r.owner}.",
+        lambda r, _clock: f"Request #{r.id} is now owned by {r.owner}.",
     )
 
 
@@ -326,7 +331,7 @@ def due(
         at = policy.clock.parse(when, edge="end", what="--due")
         return change_due(sess, policy, request_id, due=at, reason=reason, actor=actor)
 
-    _change(ctx, action, lambda r: f"Request #{r.id} is now due {r.due_at.isoformat()}.")
+    _change(ctx, action, lambda r, clock: f"Request #{r.id} is now due {clock.short(r.due_at)}.")
 
 
 @app.command("comment")
@@ -339,7 +344,7 @@ def comment(
     _change(
         ctx,
         lambda s, p, a: add_comment(s, p, request_id, text=text, actor=a),
-        lambda r: f"Comment added to request #{r.id}.",
+        lambda r, _clock: f"Comment added to request #{r.id}.",
     )
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from icrm_cli.errors import ImportFileError, InvalidValueError
 from icrm_cli.services.policy import PRIORITIES, Policy
 from icrm_cli.services.text import clean_text, clean_title
+from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -82,39 +83,54 @@ def _header(fields: list[str] | None, source: str) -> dict[str, str]:
     return mapping
 
 
+@dataclass(frozen=True, slots=True)
+class _Dept:
+    code: str
+    active: bool
+    contact: str | None
+
+
+@dataclass
+class _Context:
+    """What every row is checked against, loaded once."""
+
+    departments: dict[str, _Dept]
+    people: set[str]
+    policy: Policy
+    now: datetime
+    actor: str
+    due_cache: dict[str, datetime] = field(default_factory=dict)
+
+
 def import_requests(
     session: Session, policy: Policy, path: Path, *, actor: str, dry_run: bool = False
 ) -> ImportResult:
+    """Check every row of the file, then insert all requests and their `created` events, or none."""
     source = str(path)
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
     fields = next(reader, None)
     mapping = _header(fields, source)
-    columns = [mapping.get(name) for name in fields or []]
-
-    known = list(session.execute(select(Department)).scalars())
-    departments = {d.code.casefold(): d for d in known}  # 'sales' works as on the command line
-    departments.update({d.code: d for d in known})  # an exact match wins
-    active_people = {p.id for p in session.execute(select(Person)).scalars() if p.active}
-    clock = policy.clock
-    now = clock.now()
-    due_cache: dict[str, datetime] = {}
+    columns = [mapping[name] for name in fields or []]  # every header name is known here
+    context = _context(session, policy, actor)
+    start = (session.execute(select(func.max(Request.id))).scalar() or 0) + 1
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
 
     end = reader.line_num
     for cells in reader:
         line, end = end + 1, reader.line_num  # a row's first line, even when a cell spans lines
-        if not any(cell.strip() for cell in cells):
+        stripped = list(map(str.strip, cells))
+        if not any(stripped):
             continue
         if len(cells) > len(columns):
             problems.append(f"line {line}: more cells than columns")
             continue
-        values = {key: cell.strip() for key, cell in zip(columns, cells, strict=False) if key}
+        values = dict(zip(columns, stripped, strict=False))  # a short row leaves trailing columns out
         try:
-            rows.append(_row(values, departments, active_people, policy, now, due_cache))
+            rows.append(_row(values, context, start + len(rows)))
         except InvalidValueError as exc:
             problems.append(f"line {line}: {exc}")
+    del reader
     if problems:
         raise ImportFileError(source, problems)
     if not rows:
@@ -122,42 +138,40 @@ def import_requests(
     if dry_run:
         return ImportResult(count=len(rows), first_id=None, last_id=None)
 
-    start = (session.execute(select(func.max(Request.id))).scalar() or 0) + 1
     note = f"imported from {path.name}"
-    request_rows, event_rows = [], []
-    for offset, row in enumerate(rows):
-        request_id = start + offset
-        request_rows.append({**row, "id": request_id, "requester": actor})
-        event_rows.append(
-            {
-                "entity": "request",
-                "entity_id": request_id,
-                "at": now,
-                "actor": actor,
-                "kind": "created",
-                "note": note,
-                "detail": {
-                    "to": "open",
-                    "from_dept": row["from_dept"],
-                    "to_dept": row["to_dept"],
-                    "owner": row["owner"],
-                },
-            }
-        )
-    for chunk in range(0, len(request_rows), 20_000):
-        session.execute(insert(Request), request_rows[chunk : chunk + 20_000])
-        session.execute(insert(Event), event_rows[chunk : chunk + 20_000])
+    events = [
+        {
+            "entity": "request",
+            "entity_id": row["id"],
+            "at": context.now,
+            "actor": actor,
+            "kind": "created",
+            "note": note,
+            "detail": {
+                "to": "open",
+                "from_dept": row["from_dept"],
+                "to_dept": row["to_dept"],
+                "owner": row["owner"],
+            },
+        }
+        for row in rows
+    ]
+    # Executemany in the caller's one transaction: all rows and their events, or nothing.
+    bulk_insert(session, Request.__table__, rows)  # type: ignore[attr-defined]
+    bulk_insert(session, Event.__table__, events)  # type: ignore[attr-defined]
     return ImportResult(count=len(rows), first_id=start, last_id=start + len(rows) - 1)
 
 
-def _row(
-    values: dict[str, str],
-    departments: dict[str, Department],
-    people: set[str],
-    policy: Policy,
-    now: datetime,
-    due_cache: dict[str, datetime],
-) -> dict[str, Any]:
+def _context(session: Session, policy: Policy, actor: str) -> _Context:
+    known = [_Dept(d.code, d.active, d.contact) for d in session.execute(select(Department)).scalars()]
+    departments = {d.code.casefold(): d for d in known}  # 'sales' works as on the command line
+    departments.update({d.code: d for d in known})  # an exact match wins
+    people = {p.id for p in session.execute(select(Person)).scalars() if p.active}
+    return _Context(departments, people, policy, policy.clock.now(), actor)
+
+
+def _row(values: dict[str, str], context: _Context, request_id: int) -> dict[str, Any]:
+    departments = context.departments
     codes = {}
     for column in ("from", "to"):
         code = values.get(column, "")
@@ -171,25 +185,28 @@ def _row(
     if priority not in PRIORITIES:
         raise InvalidValueError(f"invalid priority {priority!r}: choose one of {', '.join(PRIORITIES)}")
     owner = values.get("owner") or departments[codes["to"]].contact
-    if values.get("owner") and owner not in people:
+    if values.get("owner") and owner not in context.people:
         raise InvalidValueError(f"unknown or inactive person {owner!r} in column 'owner'")
     due_text = values.get("due")
     if due_text:
-        due_at = due_cache.get(due_text)
+        due_at = context.due_cache.get(due_text)
         if due_at is None:
-            due_at = policy.clock.parse(due_text, edge="end", what="due")
-            due_cache[due_text] = due_at
+            due_at = context.due_cache[due_text] = context.policy.clock.parse(
+                due_text, edge="end", what="due"
+            )
     else:
-        due_at = now + policy.sla_for(priority).resolve
+        due_at = context.now + context.policy.sla_for(priority).resolve
     return {
+        "id": request_id,
         "title": clean_title(values.get("title")),
         "description": clean_text(values.get("description"), what="description") or None,
         "from_dept": codes["from"],
         "to_dept": codes["to"],
+        "requester": context.actor,
         "owner": owner,
         "priority": priority,
         "status": "open",
-        "created_at": now,
+        "created_at": context.now,
         "due_at": due_at,
         "paused_seconds": 0,
         "transfers": 0,
