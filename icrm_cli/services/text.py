@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from icrm_cli.errors import InvalidValueError
 
@@ -10,8 +10,9 @@ MAX_TITLE = 200
 MAX_TEXT = 20_000
 
 
-def _has_control(text: str, allowed: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+# Unicode categories Cc (C0 and C1 controls, DEL) and Cs (lone surrogates), as character classes.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_TAB_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_title(text: str | None, *, what: str = "title") -> str:
@@ -21,7 +22,7 @@ def clean_title(text: str | None, *, what: str = "title") -> str:
         raise InvalidValueError(f"the {what} must not be empty")
     if len(title) > MAX_TITLE:
         raise InvalidValueError(f"the {what} is {len(title)} characters long; at most {MAX_TITLE} allowed")
-    if _has_control(title, ""):
+    if _CONTROL.search(title):
         raise InvalidValueError(f"the {what} must be one line without control characters")
     return title
 
@@ -31,6 +32,6 @@ def clean_text(text: str | None, *, what: str = "text") -> str:
     value = (text or "").strip()
     if len(value) > MAX_TEXT:
         raise InvalidValueError(f"the {what} is {len(value)} characters long; at most {MAX_TEXT} allowed")
-    if _has_control(value, "\n\t"):
+    if _CONTROL_BUT_TAB_NEWLINE.search(value):
         raise InvalidValueError(f"the {what} contains control characters")
     return value
