@@ -95,12 +95,16 @@ def is_current(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine, *, stop_before: str | None = None) -> list[str]:
-    """Apply every pending migration; returns the names applied."""
+    """Apply every pending migration; returns the names applied.
+
+    ``stop_before`` (for building old databases in tests) stops at the first migration whose
+    name sorts at or after it: ``"0006"`` applies everything up to ``0005_...``.
+    """
     if is_current(engine) or not pending(engine):
         return []
     ran: list[str] = []
     for migration in known():
-        if migration.name == stop_before:
+        if stop_before is not None and migration.name >= stop_before:
             break
         with engine.begin() as conn:  # re-checked under the write lock: another process may have won
             done = applied(conn)
