@@ -23,16 +23,12 @@ from sqlalchemy.types import TypeDecorator
 
 from icrm_cli.output.report_json import report_json
 from icrm_cli.output.values import json_value
-from icrm_cli.services.policy import SETTING
-from icrm_cli.services.report.extras import ESCALATION, FEEDBACK
-from icrm_cli.services.report.figures import EVENT, REQUEST
-from icrm_cli.services.report.meetings import MEETING, MEETING_DEPARTMENT
-from icrm_cli.services.report.weekly import DEPARTMENT
+from icrm_cli.storage import core
 from icrm_cli.storage.types import UTCDateTime
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli, new_request
 
-CORE_TABLES = [REQUEST, EVENT, FEEDBACK, ESCALATION, MEETING, MEETING_DEPARTMENT, DEPARTMENT, SETTING]
+CORE_TABLES = list(core.ALL)
 
 
 def _python_type(type_: Any) -> Any:

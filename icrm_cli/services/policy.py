@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, String, column, select, table
+from sqlalchemy import select
 
+from icrm_cli.storage.core import SETTING
 from icrm_cli.timeutil import Clock, parse_duration, zone_from_name
 
 if TYPE_CHECKING:
@@ -83,11 +84,6 @@ def build_policy(settings: dict[str, Any]) -> Policy:
         escalation=rules,
         min_group=int(feedback.get("min_group", DEFAULT_MIN_GROUP)),
     )
-
-
-# The `setting` table as plain Core (the model is Setting): reading the policy needs neither
-# the ORM nor the SQLModel classes, so read-only commands such as the report skip importing them.
-SETTING = table("setting", column("key", String), column("value", JSON))
 
 
 def load_settings(session: Session | Connection) -> dict[str, Any]:

@@ -25,36 +25,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, String, and_, case, column, func, or_, select, table, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from icrm_cli.services.report.figures import FOREVER, E, in_weeks, number, week_of
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.types import UTCDateTime
+from icrm_cli.storage.core import ESCALATION, FEEDBACK
 
 if TYPE_CHECKING:
     from icrm_cli.services.report.figures import Executor
 
-# Plain Core descriptions of the tables read here (the models are Feedback and Escalation).
-FEEDBACK = table(
-    "feedback",
-    column("kind", String),
-    column("to_dept", String),
-    column("score", Integer),
-    column("status", String),
-    column("created_at", UTCDateTime),
-    column("closed_at", UTCDateTime),
-)
-ESCALATION = table(
-    "escalation",
-    column("id", Integer),
-    column("request_id", Integer),
-    column("dept_a", String),
-    column("dept_b", String),
-    column("level", Integer),
-    column("opened_at", UTCDateTime),
-    column("raised_at", UTCDateTime),
-)
 F = FEEDBACK.c
 X = ESCALATION.c
 

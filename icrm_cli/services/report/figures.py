@@ -10,9 +10,9 @@ rather than once per week. Durations for the medians are computed in SQL
 (``EXTRACT(epoch ...)``) and are the only rows fetched: one per request
 resolved in the weeks.
 
-The tables are described here as plain Core (``table()``/``column()``) rather
-than imported from the SQLModel classes: the report needs neither the ORM nor
-pydantic, and importing them costs more than all its queries.
+The tables are the plain Core descriptions of ``storage/core.py``, not the
+SQLModel classes: the report needs neither the ORM nor pydantic, and importing
+them costs more than all its queries.
 """
 
 from __future__ import annotations
@@ -23,24 +23,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    JSON,
     Integer,
-    String,
     and_,
     case,
-    column,
     extract,
     func,
     literal_column,
     or_,
     select,
-    table,
     union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.types import UTCDateTime
+from icrm_cli.storage.core import EVENT, REQUEST
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -48,34 +44,6 @@ if TYPE_CHECKING:
 
     Executor = Connection | Session
 
-REQUEST = table(
-    "request",
-    column("id", Integer),
-    column("title", String),
-    column("from_dept", String),
-    column("to_dept", String),
-    column("owner", String),
-    column("priority", String),
-    column("status", String),
-    column("created_at", UTCDateTime),
-    column("acknowledged_at", UTCDateTime),
-    column("resolved_at", UTCDateTime),
-    column("closed_at", UTCDateTime),
-    column("due_at", UTCDateTime),
-    column("waiting_since", UTCDateTime),
-    column("paused_seconds", Integer),
-    column("transfers", Integer),
-    column("meeting_id", Integer),
-)
-EVENT = table(
-    "event",
-    column("id", Integer),
-    column("entity", String),
-    column("entity_id", Integer),
-    column("at", UTCDateTime),
-    column("kind", String),
-    column("detail", JSON),
-)
 R = REQUEST.c
 E = EVENT.c
 

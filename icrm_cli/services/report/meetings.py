@@ -13,26 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, String, case, column, func, or_, select, table
+from sqlalchemy import case, func, or_, select
 
 from icrm_cli.services.report.figures import R
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.types import UTCDateTime
+from icrm_cli.storage.core import MEETING, MEETING_DEPARTMENT
 
 if TYPE_CHECKING:
     from icrm_cli.services.report.figures import Executor
 
-# Plain Core descriptions of the tables read here (the models are Meeting and MeetingDepartment).
-MEETING = table(
-    "meeting",
-    column("id", Integer),
-    column("title", String),
-    column("series", String),
-    column("starts_at", UTCDateTime),
-    column("status", String),
-    column("organizer", String),
-)
-MEETING_DEPARTMENT = table("meeting_department", column("meeting_id", Integer), column("dept", String))
 M = MEETING.c
 MD = MEETING_DEPARTMENT.c
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Integer, String, column, select, table
+from sqlalchemy import select
 
 from icrm_cli.services.policy import Policy
 from icrm_cli.services.report import extras
@@ -15,19 +15,12 @@ from icrm_cli.services.report.figures import RequestFigures, kicked_balls, reque
 from icrm_cli.services.report.keys import CHANGE_KEYS, TOTAL
 from icrm_cli.services.report.meetings import meetings_held
 from icrm_cli.services.report.weeks import Week, parse_week
+from icrm_cli.storage.core import DEPARTMENT
 
 if TYPE_CHECKING:
     from icrm_cli.services.report.figures import Executor
 
 TREND_WEEKS = 8
-# The department table as plain Core (the model is Department): no ORM needed for the report.
-DEPARTMENT = table(
-    "department",
-    column("code", String),
-    column("name", String),
-    column("position", Integer),
-    column("active", Boolean),
-)
 
 
 @dataclass
