@@ -27,6 +27,13 @@ _RELATIVE = re.compile(r"^\s*\+\s*(\d{1,6})\s*([mhdw])\s*$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
+def to_utc(moment: datetime) -> datetime:
+    """An aware datetime in UTC with whole seconds, as times are stored; naive ones are refused."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r} cannot be stored; attach a zone first")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
 def parse_duration(text: str, *, what: str = "duration") -> timedelta:
     """``'4h'`` -> 4 hours. Zero, negative and unitless values are errors."""
     match = _DURATION.match(text or "")

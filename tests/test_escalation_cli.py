@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from icrm_cli.services.escalations import (
-    escalated_request_clause,
     escalations_for_request,
     open_escalations_between,
 )
+from icrm_cli.services.queries.requests import escalated as with_open_escalation
+from icrm_cli.storage.core import REQUEST
 from icrm_cli.storage.engine import open_database
-from icrm_cli.storage.models import Request
 from tests.conftest import Cli, new_request
 
 KEYS = [
@@ -161,8 +162,7 @@ def test_service_functions_for_other_commands(cli: Cli, org: Path, db_path: Path
         with db.session() as session:
             assert [e["id"] for e in escalations_for_request(session, escalated)] == [1]
             assert escalations_for_request(session, quiet) == []
-            table = Request.__table__  # type: ignore[attr-defined]
-            ids = session.execute(table.select().where(escalated_request_clause())).all()
+            ids = session.execute(select(REQUEST.c.id).where(with_open_escalation())).all()
             assert [row.id for row in ids] == [escalated]
             found = open_escalations_between(session, ["SALES", "DEV", "IT"])
             assert sorted(e["id"] for e in found) == [1, 2]

@@ -1,9 +1,9 @@
 """What keeps `report weekly` fast, checked without timing anything.
 
-The report reads through plain Core descriptions of the tables (not the
-SQLModel classes), on a Core connection, and writes its JSON with the C
-encoder; a process running it imports neither the ORM, nor pydantic, nor Rich,
-nor the command groups it does not use.
+The report and the request list run precompiled plans (``storage/plans.py``)
+with the standard library's ``sqlite3``, and the report writes its JSON with the
+C encoder; a process running them imports neither SQLAlchemy, nor pydantic, nor
+Rich (the report), nor the command groups it does not use.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ loaded = [name for name in {unwanted!r} if name in sys.modules]
 sys.stderr.write("LOADED=" + ",".join(loaded) + "\\n")
 """
 UNWANTED = (
+    "sqlalchemy",
     "sqlmodel",
     "sqlalchemy.orm",
     "pydantic",
@@ -75,9 +76,10 @@ UNWANTED = (
 )
 
 
-def _probe(argv: list[str]) -> str:
+def _probe(argv: list[str], unwanted: tuple[str, ...] = UNWANTED) -> str:
+    """Run icrm with ``argv`` in a fresh process; stderr ends with which of ``unwanted`` it loaded."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv, unwanted=UNWANTED)],
+        [sys.executable, "-c", PROBE.format(argv=argv, unwanted=unwanted)],
         capture_output=True,
         text=True,
         env=dict(os.environ),
@@ -122,3 +124,50 @@ def test_report_json_is_the_same_document_as_emit_object() -> None:
     assert json.loads(text) == json_value(data, clock)
     assert '"start": "2026-11-16T09:30:00+08:00"' in text
     assert '    {"department": "IT", ' in text  # one row a line
+
+
+# Typer's pydantic adapters: loaded whenever Typer coerces a value through pydantic (see test_cli_coercion).
+TYPER_PYDANTIC = ("typer._adapters",)
+# What a plan-based read command never needs on SQLite (see storage/plans.py).
+READ_PATH_UNWANTED = ("sqlalchemy", "sqlmodel", "pydantic", "icrm_cli.storage.plan_compiler", *TYPER_PYDANTIC)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["request", "list", "--overdue", "--limit", "50"],
+        ["request", "list", "--status", "open", "--limit", "3", "-o", "{out}"],
+    ],
+    ids=["overdue-limit", "status-limit-output"],
+)
+def test_request_list_options_skip_typers_pydantic(
+    cli: Cli, org: object, tmp_path: Any, argv: list[str]
+) -> None:
+    """int, bool, Path and list-of-choice options are coerced without Typer's pydantic adapters."""
+    new_request(cli, "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
+    cli.ok("request", "list")  # the schema is current before the probe
+    out = tmp_path / "open.txt"
+    assert "LOADED=\n" in _probe([arg.format(out=out) for arg in argv], TYPER_PYDANTIC)
+    assert out.exists() == ("{out}" in argv)
+
+
+def test_weekly_report_to_a_file_imports_no_pydantic(cli: Cli, org: object, tmp_path: Any) -> None:
+    cli.ok("report", "weekly", "--format", "json")  # the schema is current before the probe
+    out = tmp_path / "weekly.csv"
+    argv = ["report", "weekly", "--week", "2026-W47", "--format", "csv", "-o", str(out)]
+    assert "LOADED=\n" in _probe(argv, (*TYPER_PYDANTIC, "pydantic"))
+    assert out.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["request", "list", "--overdue", "--limit", "5"],
+        ["request", "list", "--to", "IT", "--status", "open", "--format", "csv"],
+        ["request", "list", "--escalated", "--since", "2026-11-01", "--format", "json"],
+    ],
+    ids=["overdue", "csv", "json"],
+)
+def test_request_list_runs_plans_without_sqlalchemy(cli: Cli, org: object, argv: list[str]) -> None:
+    new_request(cli, "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
+    assert "LOADED=\n" in _probe(argv, READ_PATH_UNWANTED)

@@ -13,7 +13,7 @@ import time_machine
 from sqlmodel import Session
 
 from icrm_cli.errors import InvalidValueError, TransitionError
-from icrm_cli.services import requests
+from icrm_cli.services import request_states, requests
 from icrm_cli.services.events import history
 from icrm_cli.services.org import apply_org
 from icrm_cli.services.orgfile import read_org_file
@@ -165,7 +165,7 @@ def test_domain_transition_table_matches_contract() -> None:
         "unachievable": (unresolved, "unachievable"),
         "transfer": ({"open", "acknowledged", "in_progress"}, "open"),
     }
-    assert {"closed", "rejected", "cancelled", "unachievable"} == requests.FINAL
+    assert {"closed", "rejected", "cancelled", "unachievable"} == request_states.FINAL
 
 
 # -- overdue and due-within -------------------------------------------------------------------

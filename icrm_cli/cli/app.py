@@ -12,8 +12,6 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
-from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +19,7 @@ from typer.core import TyperGroup
 
 from icrm_cli import __version__
 from icrm_cli.cli import demo as demo_cli
+from icrm_cli.cli.coercion import install as install_plain_coercion
 from icrm_cli.cli.common import AppState
 from icrm_cli.errors import IcrmError
 
@@ -221,59 +220,8 @@ def root(
     ctx.obj = AppState(db=db, actor=actor)
 
 
-def _coerce_plain_options_without_pydantic() -> None:
-    """Check ``str`` and ``Enum`` option values the way Typer does, without pydantic.
-
-    Typer (0.2x) passes every given option value through a pydantic
-    ``TypeAdapter``, and builds the adapter of every option of the command when
-    it runs, given or not; importing pydantic and building the adapters costs
-    more than the weekly report's queries. Here the adapter is built only for a
-    value that needs it: a text value is taken as given and a choice matched by
-    Typer's own ``coerce_cli_choice`` (exactly what their adapters do); every
-    other type, and a value that does not match (so the error message stays
-    Typer's), goes the usual way. Should Typer's internals change, nothing is
-    replaced and the usual way is kept.
-    """
-    try:
-        from typer import _coercion, core
-        from typer._param_types import coerce_cli_choice
-    except ImportError:  # pragma: no cover - another Typer
-        return
-    usual: Any = getattr(core, "build_runtime_param", None)
-    base: Any = getattr(_coercion, "RuntimeParam", None)
-    if usual is None or base is None or getattr(usual, "icrm_lazy", False):
-        return
-
-    @dataclass(frozen=True)
-    class LazyRuntimeParam(base):  # type: ignore[misc]
-        descriptor: Any
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            annotation = self.annotation
-            if self.descriptor.file_annotation is None and self.parameter_info.parser is None:
-                if annotation is str and isinstance(value, str):
-                    return value
-                if isinstance(annotation, type) and issubclass(annotation, Enum):
-                    try:
-                        choices = list(annotation)
-                        case_sensitive = self.parameter_info.case_sensitive
-                        return coerce_cli_choice(
-                            value, choices=choices, case_sensitive=case_sensitive, ctx=ctx
-                        )
-                    except ValueError:
-                        pass
-            return usual(self.descriptor)._coerce_value(value, param, ctx)
-
-    def build(descriptor: Any) -> Any:
-        return LazyRuntimeParam(
-            annotation=descriptor.annotation, parameter_info=descriptor.parameter_info, descriptor=descriptor
-        )
-
-    build.icrm_lazy = True  # type: ignore[attr-defined]
-    setattr(core, "build_runtime_param", build)  # noqa: B010 (a name Typer does not export)
-
-
-_coerce_plain_options_without_pydantic()
+# Plain values (text, numbers, flags, paths, choices) are coerced without importing pydantic.
+install_plain_coercion()
 
 
 def main() -> None:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from icrm_cli.output import OutputOptions
     from icrm_cli.services.policy import Policy
     from icrm_cli.storage.engine import Database
+    from icrm_cli.storage.plans import Reader
 
 
 class ListFormat(StrEnum):
@@ -109,16 +109,17 @@ def session(ctx: typer.Context, *, write: bool = False) -> Iterator[tuple[Sessio
 
 
 @contextmanager
-def reading(ctx: typer.Context) -> Iterator[tuple[Connection, Policy]]:
-    """A read-only Core connection with the org policy loaded: no ORM, no model classes.
+def reading(ctx: typer.Context) -> Iterator[tuple[Reader, Policy]]:
+    """One read transaction through a plan reader, with the org policy loaded.
 
-    For read paths built from SQLAlchemy Core queries (the weekly report), where
-    importing the ORM and the SQLModel classes would cost more than the queries.
+    For read paths written as plans (the request list, the weekly report): on
+    SQLite they run without loading SQLAlchemy (see ``storage/plans.py``).
     """
     from icrm_cli.services.policy import load_policy
+    from icrm_cli.storage.readers import open_reader
 
-    with database(ctx) as db, db.reading() as conn:
-        yield conn, load_policy(conn)
+    with open_reader(state(ctx).target) as reader:
+        yield reader, load_policy(reader)
 
 
 def output_options(

@@ -17,6 +17,7 @@ from icrm_cli.cli.common import (
     ShowFormat,
     ShowFormatOpt,
     output_options,
+    reading,
     session,
     state,
 )
@@ -139,7 +140,7 @@ def list_(
     from icrm_cli.services.request_query import RequestFilter, iter_requests, request_rows
     from icrm_cli.timeutil import parse_duration
 
-    with session(ctx) as (sess, policy):
+    with reading(ctx) as (reader, policy):
         clock = policy.clock
         filt = RequestFilter(
             statuses=[s.value for s in status or []],
@@ -158,11 +159,11 @@ def list_(
             # Streamed from the cursor by the export writer: constant memory at any row count.
             from icrm_cli.output.report_export import write_export
 
-            rows = request_rows(sess, filt, clock.now())
+            rows = request_rows(reader, filt, clock.now())
             write_export(rows.keys, rows.kinds, rows.batches, opts, total=rows.total, label="requests")
             return
         emit_rows(
-            iter_requests(sess, filt, clock.now()), REQUEST_COLUMNS, opts, empty="No matching requests."
+            iter_requests(reader, filt, clock.now()), REQUEST_COLUMNS, opts, empty="No matching requests."
         )
 
 

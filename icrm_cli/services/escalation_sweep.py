@@ -24,7 +24,7 @@ from sqlmodel import Session
 from icrm_cli.services.escalation_ladder import describe_people, who_must_act
 from icrm_cli.services.escalations import open_escalation, raise_escalation
 from icrm_cli.services.policy import EscalationRule, Policy
-from icrm_cli.services.requests import SLA_RUNNING
+from icrm_cli.services.request_states import SLA_RUNNING
 from icrm_cli.storage.models import Request
 from icrm_cli.storage.models.escalation import MAX_LEVEL, Escalation
 from icrm_cli.storage.models.escalation import table_of as _table

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
-from sqlalchemy import select as sa_select
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from icrm_cli.errors import ConflictError, InvalidValueError, NotFoundError, TransitionError
@@ -19,11 +18,10 @@ from icrm_cli.services import events
 from icrm_cli.services.escalation_ladder import who_must_act
 from icrm_cli.services.org import get_department
 from icrm_cli.services.policy import Policy
-from icrm_cli.services.requests import FINAL, get_request
+from icrm_cli.services.request_states import FINAL
+from icrm_cli.services.requests import get_request
 from icrm_cli.services.text import clean_text
-from icrm_cli.storage.models import Request
 from icrm_cli.storage.models.escalation import MAX_LEVEL, Escalation
-from icrm_cli.storage.models.escalation import table_of as _table
 
 ENTITY = "escalation"
 ESCALATION_KEYS = (
@@ -314,16 +312,6 @@ def escalations_for_request(session: Session, request_id: int) -> list[dict[str,
     query = select(Escalation).where(col(Escalation.request_id) == request_id).order_by(col(Escalation.id))
     cache: MustActCache = {}
     return [escalation_dict(session, e, cache) for e in session.exec(query)]
-
-
-def escalated_request_clause() -> ColumnElement[bool]:
-    """A filter on the ``request`` table: requests that have an open escalation."""
-    request_id = _table(Request).c.id
-    escalation = _table(Escalation)
-    open_ids = sa_select(escalation.c.request_id).where(
-        escalation.c.status == "open", escalation.c.request_id.is_not(None)
-    )
-    return request_id.in_(open_ids)
 
 
 def open_escalations_between(session: Session, depts: Sequence[str]) -> list[dict[str, Any]]:

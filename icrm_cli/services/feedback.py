@@ -20,7 +20,8 @@ from icrm_cli.errors import InvalidValueError, NotFoundError, TransitionError
 from icrm_cli.services import events
 from icrm_cli.services.org import get_department, person_department
 from icrm_cli.services.policy import Policy
-from icrm_cli.services.requests import FINAL, get_request
+from icrm_cli.services.request_states import FINAL
+from icrm_cli.services.requests import get_request
 from icrm_cli.services.text import clean_text
 from icrm_cli.storage.models.feedback import FEEDBACK_KINDS, Feedback
 

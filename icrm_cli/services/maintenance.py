@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from icrm_cli.errors import DatabaseError, InvalidValueError
 from icrm_cli.storage import migrations
-from icrm_cli.storage.engine import Database, sqlite_path
+from icrm_cli.storage.engine import Database
+from icrm_cli.storage.targets import sqlite_path
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from icrm_cli.services.escalations import open_escalations_between
 from icrm_cli.services.meeting_query import meeting_detail
 from icrm_cli.services.meetings import departments_of, get_meeting
 from icrm_cli.services.request_query import request_dict
-from icrm_cli.services.requests import FINAL, SLA_RUNNING
+from icrm_cli.services.request_states import FINAL, SLA_RUNNING
 from icrm_cli.storage.models import Person, Request
 from icrm_cli.storage.models.meeting import Meeting
 

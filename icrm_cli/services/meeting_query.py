@@ -13,7 +13,7 @@ from icrm_cli.errors import InvalidValueError
 from icrm_cli.services import events
 from icrm_cli.services.meetings import actions_of, attendees_of, departments_of, get_meeting
 from icrm_cli.services.request_query import request_dict
-from icrm_cli.services.requests import FINAL
+from icrm_cli.services.request_states import FINAL
 from icrm_cli.storage.models import Person, Request
 from icrm_cli.storage.models.meeting import Meeting, MeetingAttendee, MeetingDepartment
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from icrm_cli.storage.core import SETTING
+from icrm_cli.storage.plans import Plan, as_reader
 from icrm_cli.timeutil import Clock, parse_duration, zone_from_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
+
+    from icrm_cli.storage.plans import Reader
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 
@@ -29,6 +29,9 @@ DEFAULT_ESCALATION: list[dict[str, Any]] = [
     {"overdue": "7d", "level": 3},
 ]
 DEFAULT_MIN_GROUP = 3
+
+SETTINGS = Plan("icrm_cli.services.queries.org:settings")
+SHIPPED = ((SETTINGS, "statement"),)
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,9 @@ def build_policy(settings: dict[str, Any]) -> Policy:
     )
 
 
-def load_settings(session: Session | Connection) -> dict[str, Any]:
-    query = select(SETTING.c.key, SETTING.c.value)
-    return {row[0]: row[1] for row in session.execute(query)}
+def load_settings(executor: Reader | Session | Connection) -> dict[str, Any]:
+    return dict(as_reader(executor).rows(SETTINGS))
 
 
-def load_policy(session: Session | Connection) -> Policy:
-    return build_policy(load_settings(session))
+def load_policy(executor: Reader | Session | Connection) -> Policy:
+    return build_policy(load_settings(executor))

@@ -1,21 +1,27 @@
-"""Reading requests: filtered lists (streamed), one request with its history."""
+"""Reading requests: filtered lists (streamed, through a reader), one request with its history.
+
+The list runs as a :class:`~icrm_cli.storage.plans.SelectPlan` put together from
+the parts in :mod:`icrm_cli.services.queries.requests`: on SQLite no SQLAlchemy
+is loaded to list requests.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import and_, case, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from icrm_cli.errors import InvalidValueError
-from icrm_cli.services import events
-from icrm_cli.services.org import get_department, get_person
-from icrm_cli.services.requests import SLA_RUNNING, STATUSES, get_request, is_overdue
-from icrm_cli.services.row_stream import Field, RowStream, stream_rows
-from icrm_cli.storage.models import Request
+from icrm_cli.services.lookups import department_code, person_id
+from icrm_cli.services.request_states import SLA_RUNNING, STATUSES
+from icrm_cli.services.row_batches import Batches, RowStream
+from icrm_cli.storage.plans import Plan, Reader, SelectPlan, as_reader, first
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from icrm_cli.storage.models import Request
 
 REQUEST_KEYS = (
     "id",
@@ -38,8 +44,50 @@ REQUEST_KEYS = (
     "meeting_id",
 )
 _STORED_KEYS = tuple(key for key in REQUEST_KEYS if key != "overdue")
-_SLA_RUNNING = tuple(sorted(SLA_RUNNING))
 _INT_KEYS = frozenset({"id", "transfers", "reopened", "meeting_id", "paused_seconds"})
+
+_Q = "icrm_cli.services.queries.requests"
+COUNT = Plan(f"{_Q}:count")
+FILTERS = {
+    name: Plan(f"{_Q}:{name}")
+    for name in (
+        "statuses",
+        "from_dept",
+        "to_dept",
+        "owner",
+        "overdue",
+        "due_within",
+        "since",
+        "until",
+        "meeting_id",
+        "ids",
+        "escalated",
+    )
+}
+URGENT_FIRST, NEWEST_FIRST = Plan(f"{_Q}:urgent_first"), Plan(f"{_Q}:newest_first")
+MODES = ("typed", "raw", "utf8")
+
+
+def field_kind(key: str) -> str:
+    """The kind of a request key for the export writers (``row_batches.Field``)."""
+    if key == "overdue":
+        return "bool"
+    if key in _INT_KEYS:
+        return "int"
+    return "time" if key.endswith(("_at", "_since")) else "text"
+
+
+def columns_plan(mode: str) -> Plan:
+    return Plan(f"{_Q}:columns", (mode, _STORED_KEYS if mode == "typed" else REQUEST_KEYS))
+
+
+SHIPPED = (
+    *((columns_plan(mode), "statement") for mode in MODES),
+    (COUNT, "statement"),
+    *((plan, "where") for plan in FILTERS.values()),
+    (URGENT_FIRST, "order"),
+    (NEWEST_FIRST, "order"),
+)
 
 
 @dataclass
@@ -60,116 +108,104 @@ class RequestFilter:
 
 def request_dict(request: Request, now: datetime) -> dict[str, Any]:
     """The contract's JSON object for one request."""
+    from icrm_cli.services.requests import is_overdue
+
     values = {key: getattr(request, key) for key in _STORED_KEYS}
     values["overdue"] = is_overdue(request, now)
     return {key: values[key] for key in REQUEST_KEYS}
 
 
-def _where(session: Session, filt: RequestFilter, now: datetime) -> list[Any]:
-    table = Request.__table__.c  # type: ignore[attr-defined]
-    clauses: list[Any] = []
+def _conditions(reader: Reader, filt: RequestFilter, now: datetime) -> tuple[list[str], dict[str, Any]]:
+    """The names of the filter parts that apply and their parameters; bad values are errors."""
     for status in filt.statuses:
         if status not in STATUSES:
             raise InvalidValueError(f"unknown status {status!r}: choose from {', '.join(STATUSES)}")
-    if filt.statuses:
-        clauses.append(table.status.in_(list(filt.statuses)))
-    if filt.from_dept:
-        clauses.append(table.from_dept == get_department(session, filt.from_dept, active=False).code)
-    if filt.to_dept:
-        clauses.append(table.to_dept == get_department(session, filt.to_dept, active=False).code)
-    if filt.owner:
-        clauses.append(table.owner == get_person(session, filt.owner, active=False).id)
-    if filt.overdue:
-        clauses.append(and_(table.status.in_(_SLA_RUNNING), table.due_at < now))
-    if filt.due_within is not None:
-        clauses.append(
-            and_(
-                table.status.in_(_SLA_RUNNING),
-                table.due_at >= now,
-                table.due_at <= now + filt.due_within,
-            )
-        )
     if filt.since is not None and filt.until is not None and filt.since > filt.until:
         raise InvalidValueError("--since is after --until")
-    if filt.since is not None:
-        clauses.append(table.created_at >= filt.since)
-    if filt.until is not None:
-        clauses.append(table.created_at <= filt.until)
-    if filt.meeting_id is not None:
-        clauses.append(table.meeting_id == filt.meeting_id)
-    if filt.ids:
-        clauses.append(table.id.in_(list(filt.ids)))
-    if filt.escalated:
-        from icrm_cli.services.escalations import escalated_request_clause
-
-        clauses.append(escalated_request_clause())
-    return clauses
-
-
-def _order_and_limit(filt: RequestFilter) -> tuple[list[Any], int | None]:
-    """Overdue and due-soon lists come most urgent first; others newest first."""
     if filt.limit is not None and filt.limit < 1:
         raise InvalidValueError("--limit must be at least 1")
-    c = Request.__table__.c  # type: ignore[attr-defined]
-    if filt.overdue or filt.due_within is not None:
-        return [c.due_at, c.id], filt.limit
-    return [c.id.desc()], filt.limit
+    params: dict[str, Any] = {"now": now}
+    if filt.statuses:
+        params["statuses"] = list(filt.statuses)
+    if filt.from_dept:
+        params["from_dept"] = department_code(reader, filt.from_dept)
+    if filt.to_dept:
+        params["to_dept"] = department_code(reader, filt.to_dept)
+    if filt.owner:
+        params["owner"] = person_id(reader, filt.owner)
+    if filt.due_within is not None:
+        params["soon"] = now + filt.due_within
+    for name in ("since", "until", "meeting_id"):
+        if getattr(filt, name) is not None:
+            params[name] = getattr(filt, name)
+    if filt.ids:
+        params["ids"] = list(filt.ids)
+    if filt.limit is not None:
+        params["limit"] = filt.limit
+    flags = {"overdue": filt.overdue, "escalated": filt.escalated, "due_within": "soon" in params}
+    names = [name for name in FILTERS if flags.get(name, name in params)]
+    return names, params
 
 
-def iter_requests(session: Session, filt: RequestFilter, now: datetime) -> Iterator[dict[str, Any]]:
+def _plan(mode: str, names: list[str], filt: RequestFilter) -> SelectPlan:
+    """Overdue and due-soon lists come most urgent first; others newest first."""
+    urgent = filt.overdue or filt.due_within is not None
+    return SelectPlan(
+        base=columns_plan(mode),
+        where=tuple(FILTERS[name] for name in names),
+        order=URGENT_FIRST if urgent else NEWEST_FIRST,
+        limit=filt.limit is not None,
+    )
+
+
+def iter_requests(executor: Reader | Session, filt: RequestFilter, now: datetime) -> Iterator[dict[str, Any]]:
     """Matching requests as dicts of typed values (aware datetimes), streamed from the cursor.
 
     The filter is checked (and unknown departments or people reported) before
     the first row is read.
     """
-    order_by, limit = _order_and_limit(filt)
-    table = Request.__table__  # type: ignore[attr-defined]
-    columns = [table.c[key] for key in _STORED_KEYS]
-    query = select(*columns).where(*_where(session, filt, now)).order_by(*order_by)
-    if limit is not None:
-        query = query.limit(limit)
-    result = session.execute(query.execution_options(yield_per=2000))
-    return _dicts(result, now)
+    reader = as_reader(executor)
+    names, params = _conditions(reader, filt, now)
+    rows = reader.rows(_plan("typed", names, filt), params)
+    return _dicts(rows, now)
 
 
-def _dicts(result: Any, now: datetime) -> Iterator[dict[str, Any]]:
+def _dicts(rows: Iterator[tuple[Any, ...]], now: datetime) -> Iterator[dict[str, Any]]:
     running = SLA_RUNNING
-    for row in result:
+    for row in rows:
         values = dict(zip(_STORED_KEYS, row, strict=True))
         values["overdue"] = values["status"] in running and values["due_at"] < now
         yield {key: values[key] for key in REQUEST_KEYS}
 
 
-def request_fields(now: datetime, extra: Sequence[str] = ()) -> list[Field]:
-    """The contract's request keys (then ``extra`` stored columns) as streamed fields."""
-    c = Request.__table__.c  # type: ignore[attr-defined]
-    overdue = case((and_(c.status.in_(_SLA_RUNNING), c.due_at < now), 1), else_=0)
-    fields = []
-    for key in (*REQUEST_KEYS, *extra):
-        if key == "overdue":
-            fields.append(Field(key, "bool", overdue))
-        elif key in _INT_KEYS:
-            fields.append(Field(key, "int", c[key]))
-        else:
-            fields.append(Field(key, "time" if key.endswith(("_at", "_since")) else "text", c[key]))
-    return fields
-
-
-def request_rows(session: Session, filt: RequestFilter, now: datetime) -> RowStream:
+def request_rows(executor: Reader | Session, filt: RequestFilter, now: datetime) -> RowStream:
     """Matching requests as plain rows in :data:`REQUEST_KEYS` order, for CSV and JSON.
 
     Same rows and order as :func:`iter_requests`; the filter is checked before
     anything is read.
     """
-    order_by, limit = _order_and_limit(filt)
-    where = _where(session, filt, now)
-    table = Request.__table__  # type: ignore[attr-defined]
-    return stream_rows(session, table, request_fields(now), where=where, order_by=order_by, limit=limit)
+    reader = as_reader(executor)
+    names, params = _conditions(reader, filt, now)
+
+    def total() -> int:
+        counted = SelectPlan(base=COUNT, where=tuple(FILTERS[name] for name in names))
+        found = int(first(reader, counted, params) or 0)
+        return found if filt.limit is None else min(found, filt.limit)
+
+    def batches(utf8: bool) -> Iterator[list[Sequence[Any]]]:
+        mode = "utf8" if utf8 else "raw"
+        for batch in reader.batches(_plan(mode, names, filt), params):
+            yield list(batch)
+
+    kinds = [field_kind(key) for key in REQUEST_KEYS]
+    return RowStream(list(REQUEST_KEYS), kinds, total, Batches(batches, can_utf8=reader.dialect == "sqlite"))
 
 
 def request_detail(session: Session, request_id: int, now: datetime) -> dict[str, Any]:
     """One request with its events (``{at, actor, kind, note}``, oldest first) and escalations."""
+    from icrm_cli.services import events
     from icrm_cli.services.escalations import escalations_for_request
+    from icrm_cli.services.requests import get_request
 
     request = get_request(session, request_id)
     detail = request_dict(request, now)

@@ -12,24 +12,10 @@ from icrm_cli.errors import InvalidValueError, NotFoundError, TransitionError
 from icrm_cli.services import events
 from icrm_cli.services.org import get_department, get_person
 from icrm_cli.services.policy import PRIORITIES, Policy
+from icrm_cli.services.request_states import FINAL, SLA_RUNNING, UNRESOLVED
 from icrm_cli.services.text import clean_text, clean_title
 from icrm_cli.storage.models import Request
 from icrm_cli.timeutil import Clock
-
-STATUSES = (
-    "open",
-    "acknowledged",
-    "in_progress",
-    "waiting",
-    "resolved",
-    "closed",
-    "rejected",
-    "cancelled",
-    "unachievable",
-)
-FINAL = frozenset({"closed", "rejected", "cancelled", "unachievable"})
-SLA_RUNNING = frozenset({"open", "acknowledged", "in_progress"})
-UNRESOLVED = frozenset({"open", "acknowledged", "in_progress", "waiting"})
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ REQUEST = table(
     "request",
     column("id", Integer),
     column("title", String),
+    column("description", String),
     column("from_dept", String),
     column("to_dept", String),
+    column("requester", String),
     column("owner", String),
     column("priority", String),
     column("status", String),
@@ -31,6 +33,7 @@ REQUEST = table(
     column("waiting_since", UTCDateTime),
     column("paused_seconds", Integer),
     column("transfers", Integer),
+    column("reopened", Integer),
     column("meeting_id", Integer),
 )
 EVENT = table(
@@ -58,6 +61,7 @@ ESCALATION = table(
     column("dept_a", String),
     column("dept_b", String),
     column("level", Integer),
+    column("status", String),
     column("opened_at", UTCDateTime),
     column("raised_at", UTCDateTime),
 )
@@ -79,5 +83,6 @@ DEPARTMENT = table(
     column("active", Boolean),
 )
 SETTING = table("setting", column("key", String), column("value", JSON))
+PERSON = table("person", column("id", String), column("active", Boolean))
 
-ALL = (REQUEST, EVENT, FEEDBACK, ESCALATION, MEETING, MEETING_DEPARTMENT, DEPARTMENT, SETTING)
+ALL = (REQUEST, EVENT, FEEDBACK, ESCALATION, MEETING, MEETING_DEPARTMENT, DEPARTMENT, SETTING, PERSON)

@@ -20,35 +20,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from icrm_cli.errors import DatabaseError, InvalidValueError
+from icrm_cli.errors import DatabaseError
+from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error, value_error
+from icrm_cli.storage.targets import database_url, sqlite_path
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "icrm_immediate"
-
-
-def is_url(target: str) -> bool:
-    return "://" in target
-
-
-def database_url(target: str) -> str:
-    """The SQLAlchemy URL for a target that is either a file path or a URL."""
-    if is_url(target):
-        return target
-    return f"sqlite:///{Path(target).expanduser()}"
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for other backends and memory databases."""
-    if not url.startswith("sqlite"):
-        return None
-    _, _, rest = url.partition(":///")
-    rest = rest.split("?", 1)[0]
-    if not rest or rest == ":memory:":
-        return None
-    return Path(rest)
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -113,26 +92,9 @@ def make_engine(target: str) -> Engine:
     return engine
 
 
-_MESSAGES = {
-    "file is not a database": "{target!r} is not a SQLite database (wrong file?)",
-    "attempt to write a readonly database": "cannot write to {target!r}: the database is read-only",
-    "unable to open database file": "cannot open database {target!r}",
-    "database is locked": (
-        "database {target!r} stayed locked by another writer for "
-        f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
-    ),
-}
-
-
 def translate(exc: DBAPIError, target: str | None = None) -> DatabaseError:
     """A driver error as a one-line message for the user."""
-    original = getattr(exc, "orig", None) or exc
-    text = str(original).strip()
-    message = text.splitlines()[0] if text else type(original).__name__
-    for known, template in _MESSAGES.items():
-        if target is not None and message.startswith(known):
-            return DatabaseError(template.format(target=target))
-    return DatabaseError(f"database error: {message}")
+    return driver_error(getattr(exc, "orig", None) or exc, target)
 
 
 @dataclass
@@ -192,15 +154,9 @@ class Database:
         """Raise the user-facing error for ``exc``; return when it needs no translation."""
         if isinstance(exc, DBAPIError):
             raise translate(exc, self.target) from exc
-        if isinstance(exc, UnicodeEncodeError):
-            # Text the driver cannot store: undecodable bytes in the command line (a non-UTF-8
-            # terminal) arrive as lone surrogates. A usage problem, not a crash.
-            raise InvalidValueError(
-                "a value is not valid text (undecodable bytes; is the terminal set to UTF-8?)"
-            ) from None
-        if isinstance(exc, OverflowError):
-            # An id beyond SQLite's 64-bit integers, or a date beyond year 1..9999.
-            raise InvalidValueError("a number or date is out of range") from None
+        plain = value_error(exc)
+        if plain is not None:
+            raise plain from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,12 +9,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from icrm_cli.timeutil import to_utc
 
-def to_utc(moment: datetime) -> datetime:
-    """Normalise an aware datetime to UTC with whole seconds; naive ones are refused."""
-    if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment!r} cannot be stored; attach a zone first")
-    return moment.astimezone(UTC).replace(microsecond=0)
+__all__ = ["UTCDateTime", "to_utc"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -52,11 +52,10 @@ IN_PROCESS = """
 import sys, time
 from icrm_cli.services.policy import load_policy
 from icrm_cli.services.report.weekly import weekly_report
-from icrm_cli.storage.engine import open_database
-database = open_database(sys.argv[1])
+from icrm_cli.storage.readers import open_reader
 start = time.perf_counter()
-with database.reading() as conn:
-    weekly_report(conn, load_policy(conn), None, None, trend=True)
+with open_reader(sys.argv[1]) as reader:
+    weekly_report(reader, load_policy(reader), None, None, trend=True)
 print(time.perf_counter() - start)
 """
 

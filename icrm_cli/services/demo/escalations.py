@@ -23,7 +23,7 @@ from sqlmodel import Session
 from icrm_cli.services.escalation_ladder import arbiter_department
 from icrm_cli.services.escalation_sweep import sweep_reason
 from icrm_cli.services.policy import EscalationRule
-from icrm_cli.services.requests import SLA_RUNNING
+from icrm_cli.services.request_states import SLA_RUNNING
 from icrm_cli.storage.models import Department, Event, Request
 from icrm_cli.storage.models.escalation import MAX_LEVEL, Escalation, table_of
 from icrm_cli.storage.stored_rows import DAY, HOUR, Sink, moment_of, seconds_of

@@ -15,9 +15,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from icrm_cli.errors import InvalidValueError
-from icrm_cli.services.request_query import request_fields
-from icrm_cli.services.row_stream import Field, RowStream, stream_rows
-from icrm_cli.storage.models import Event, Request
+from icrm_cli.services.queries.requests import request_fields
+from icrm_cli.services.request_query import REQUEST_KEYS
+from icrm_cli.services.row_batches import Field, RowStream
+from icrm_cli.services.row_stream import stream_rows
+from icrm_cli.storage.core import REQUEST
+from icrm_cli.storage.models import Event
 
 Export = RowStream  # what `report export` hands to the writer
 __all__ = ["TABLE_NAMES", "Export", "ExportSpec", "Field", "export"]
@@ -37,7 +40,7 @@ def _fields_of(table: Any, keys: Sequence[str], kinds: dict[str, str]) -> list[F
 
 
 def _request_fields(now: datetime) -> list[Field]:
-    return request_fields(now, extra=("paused_seconds", "waiting_since"))
+    return request_fields(now, REQUEST_KEYS, extra=("paused_seconds", "waiting_since"))
 
 
 def _event_fields(now: datetime) -> list[Field]:
@@ -50,7 +53,7 @@ def _specs() -> dict[str, ExportSpec]:
     from icrm_cli.services.report import export_more
 
     specs = {
-        "requests": ExportSpec(Request.__table__, Request.__table__.c.created_at, _request_fields),  # type: ignore[attr-defined]
+        "requests": ExportSpec(REQUEST, REQUEST.c.created_at, _request_fields),
         "events": ExportSpec(Event.__table__, Event.__table__.c.at, _event_fields),  # type: ignore[attr-defined]
     }
     specs.update(export_more.specs())

@@ -67,7 +67,7 @@ def _escalation_fields(now: datetime) -> list[Field]:
 
 
 def _meeting_fields(now: datetime) -> list[Field]:
-    from icrm_cli.services.requests import FINAL
+    from icrm_cli.services.request_states import FINAL
     from icrm_cli.storage.models import Request
 
     m = Meeting.__table__.c  # type: ignore[attr-defined]

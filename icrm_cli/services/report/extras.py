@@ -22,21 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, or_, select, union_all
-from sqlalchemy.sql.elements import ColumnElement
-
-from icrm_cli.services.report.figures import FOREVER, E, in_weeks, number, week_of
+from icrm_cli.services.report.figures import REPORT_WEEKS, TREND_WEEKS, plan, week_params
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.core import ESCALATION, FEEDBACK
+from icrm_cli.storage.plans import Reader, as_reader
 
 if TYPE_CHECKING:
     from icrm_cli.services.report.figures import Executor
 
-F = FEEDBACK.c
-X = ESCALATION.c
+SHIPPED = tuple(
+    (plan(name, *shape), "statement")
+    for name, shape in (
+        ("satisfaction", (REPORT_WEEKS,)),
+        ("complaints", (REPORT_WEEKS,)),
+        ("escalations", (REPORT_WEEKS,)),
+        ("satisfaction_trend", (TREND_WEEKS, False)),
+        ("satisfaction_trend", (TREND_WEEKS, True)),
+    )
+)
 
 
 @dataclass
@@ -70,73 +74,20 @@ def _higher(current: int | None, level: Any) -> int | None:
     return int(level) if current is None else max(current, int(level))
 
 
-def complaints_open_at(end: datetime) -> tuple[ColumnElement[bool], ...]:
-    """Two disjoint, index-friendly parts of "a complaint created before ``end``, not closed before it"."""
-    complaint = and_(F.kind == "complaint", F.created_at < end)
-    return (
-        and_(complaint, F.status == "open", F.closed_at.is_(None)),
-        and_(complaint, F.status == "closed", F.closed_at >= end, F.closed_at < FOREVER),
-    )
-
-
-def _satisfaction(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
-    index = week_of(F.created_at, weeks).label("week")
-    query = (
-        select(index, F.to_dept, func.coalesce(func.sum(F.score), 0), func.count(F.score))
-        .where(in_weeks(F.created_at, weeks), F.score.is_not(None))
-        .group_by(index, F.to_dept)
-    )
-    for week, dept, score_sum, count in conn.execute(query):
+def _satisfaction(reader: Reader, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
+    for week, dept, score_sum, count in reader.rows(plan("satisfaction", len(weeks)), week_params(weeks)):
         _add(figures[week].score_sum, dept, score_sum)
         _add(figures[week].score_count, dept, count)
 
 
-def _complaints(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
-    parts = [
-        select(number(index).label("week"), F.to_dept, func.count()).where(part).group_by(F.to_dept)
-        for index, week in enumerate(weeks)
-        for part in complaints_open_at(week.end)
-    ]
-    for week, dept, count in conn.execute(union_all(*parts)):
+def _complaints(reader: Reader, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
+    for week, dept, count in reader.rows(plan("complaints", len(weeks)), week_params(weeks)):
         _add(figures[week].open_complaints, dept, count)
 
 
-def level_at(end: Any) -> Any:
-    """An escalation's level at ``end`` (for escalations opened before ``end``)."""
-    history = (
-        select(func.max(E.detail["level"].as_integer()))
-        # Each event of an escalation (opened, raised, resolved) records the level it then had
-        # and levels only rise; no filter on kind, so the (entity, entity_id) index serves it.
-        .where(E.entity == "escalation", E.entity_id == X.id, E.at < end)
-        .scalar_subquery()
-    )
-    return case((or_(X.raised_at.is_(None), X.raised_at < end), X.level), else_=func.coalesce(history, 1))
-
-
-def _escalations(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
-    parts = []
-    for index, week in enumerate(weeks):
-        opened = (
-            select(
-                X.dept_a,
-                X.dept_b,
-                case((X.request_id.is_(None), 1), else_=0).label("between"),
-                level_at(week.end).label("level"),
-            )
-            .where(X.opened_at >= week.start, X.opened_at < week.end)
-            .subquery()
-        )
-        parts.append(
-            select(
-                number(index).label("week"),
-                opened.c.dept_a,
-                opened.c.dept_b,
-                opened.c.between,
-                func.count(),
-                func.max(opened.c.level),
-            ).group_by(opened.c.dept_a, opened.c.dept_b, opened.c.between)
-        )
-    for week, dept_a, dept_b, between, count, level in conn.execute(union_all(*parts)):
+def _escalations(reader: Reader, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
+    rows = reader.rows(plan("escalations", len(weeks)), week_params(weeks))
+    for week, dept_a, dept_b, between, count, level in rows:
         target = figures[week]
         sides = (dept_b, dept_a) if between else (dept_b,)
         for dept in sides:
@@ -146,28 +97,23 @@ def _escalations(conn: Executor, weeks: Sequence[Week], figures: list[OtherFigur
         target.max_level_total = _higher(target.max_level_total, level)
 
 
-def other_figures(conn: Executor, weeks: Sequence[Week]) -> list[OtherFigures]:
+def other_figures(executor: Executor, weeks: Sequence[Week]) -> list[OtherFigures]:
     """Satisfaction, open complaints and escalations of each of the consecutive ``weeks`` per department."""
+    reader = as_reader(executor)
     figures = [OtherFigures() for _ in weeks]
-    _satisfaction(conn, weeks, figures)
-    _complaints(conn, weeks, figures)
-    _escalations(conn, weeks, figures)
+    _satisfaction(reader, weeks, figures)
+    _complaints(reader, weeks, figures)
+    _escalations(reader, weeks, figures)
     return figures
 
 
-def weekly_satisfaction(conn: Executor, weeks: Sequence[Week], dept: str | None) -> list[tuple[int, int]]:
+def weekly_satisfaction(executor: Executor, weeks: Sequence[Week], dept: str | None) -> list[tuple[int, int]]:
     """``(score sum, ratings)`` of feedback created in each week (oldest first): one range scan."""
-    ordered = list(weeks)
-    found = [(0, 0) for _ in ordered]
-    if not ordered:
+    found = [(0, 0) for _ in weeks]
+    if not weeks:
         return found
-    bucket = case(*((F.created_at < week.end, index) for index, week in enumerate(ordered)), else_=-1)
-    query = select(bucket.label("bucket"), func.coalesce(func.sum(F.score), 0), func.count(F.score)).where(
-        F.created_at >= ordered[0].start, F.created_at < ordered[-1].end, F.score.is_not(None)
-    )
-    if dept is not None:
-        query = query.where(F.to_dept == dept)
-    for index, score_sum, count in conn.execute(query.group_by(bucket)):
+    shaped = plan("satisfaction_trend", len(weeks), dept is not None)
+    for index, score_sum, count in as_reader(executor).rows(shaped, week_params(weeks, dept)):
         if index >= 0:
             found[index] = (int(score_sum), int(count))
     return found

@@ -43,3 +43,20 @@ CHANGE_KEYS = (
 WORSE_WHEN_UP = frozenset(
     {"overdue_open", "median_ack_hours", "median_resolve_hours", "transfers", "reopened"}
 )
+
+# Kicked balls: the request keys of each row, and how many rows.
+KICKED_KEYS = (
+    "id",
+    "title",
+    "from_dept",
+    "to_dept",
+    "owner",
+    "priority",
+    "status",
+    "transfers",
+    "created_at",
+    "due_at",
+)
+KICKED_LIMIT = 10
+# The kinds of row of the transfers-and-reopenings statement.
+TRANSFERRED, REOPENED = 0, 1

@@ -13,17 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, or_, select
-
-from icrm_cli.services.report.figures import R
+from icrm_cli.services.report.figures import plan, week_params
 from icrm_cli.services.report.weeks import Week
-from icrm_cli.storage.core import MEETING, MEETING_DEPARTMENT
+from icrm_cli.storage.plans import as_reader
 
 if TYPE_CHECKING:
     from icrm_cli.services.report.figures import Executor
-
-M = MEETING.c
-MD = MEETING_DEPARTMENT.c
 
 MEETING_HELD_KEYS = (
     "id",
@@ -36,30 +31,29 @@ MEETING_HELD_KEYS = (
     "action_count",
     "open_actions",
 )
+_MEETING_KEYS = MEETING_HELD_KEYS[:6]
+SHIPPED = (
+    (plan("meetings", False), "statement"),
+    (plan("meetings", True), "statement"),
+    (plan("meeting_departments"), "statement"),
+    (plan("meeting_actions"), "statement"),
+)
 
 
-def meetings_held(conn: Executor, week: Week, dept: str | None = None) -> list[dict[str, Any]]:
+def meetings_held(executor: Executor, week: Week, dept: str | None = None) -> list[dict[str, Any]]:
     """The week's meetings (soonest first), departments (by code), action item counts at week end."""
-    query = select(M.id, M.title, M.series, M.starts_at, M.status, M.organizer).where(
-        M.starts_at >= week.start, M.starts_at < week.end, M.status != "cancelled"
-    )
-    if dept is not None:
-        query = query.where(M.id.in_(select(MD.meeting_id).where(MD.dept == dept)))
-    meetings = [dict(row._mapping) for row in conn.execute(query.order_by(M.starts_at, M.id))]
+    reader = as_reader(executor)
+    params = week_params([week], dept)
+    found = reader.rows(plan("meetings", dept is not None), params)
+    meetings = [dict(zip(_MEETING_KEYS, row, strict=True)) for row in found]
     if not meetings:
         return []
-    ids = [meeting["id"] for meeting in meetings]
+    params["ids"] = [meeting["id"] for meeting in meetings]
     departments: dict[int, list[str]] = defaultdict(list)
-    links = select(MD.meeting_id, MD.dept).where(MD.meeting_id.in_(ids)).order_by(MD.meeting_id, MD.dept)
-    for meeting_id, code in conn.execute(links):
+    for meeting_id, code in reader.rows(plan("meeting_departments"), params):
         departments[meeting_id].append(code)
-    still_open = or_(R.closed_at.is_(None), R.closed_at >= week.end)
-    counts = (
-        select(R.meeting_id, func.count(), func.coalesce(func.sum(case((still_open, 1), else_=0)), 0))
-        .where(R.meeting_id.in_(ids), R.created_at < week.end)
-        .group_by(R.meeting_id)
-    )
-    actions = {meeting_id: (int(total), int(left)) for meeting_id, total, left in conn.execute(counts)}
+    counts = reader.rows(plan("meeting_actions"), params)
+    actions = {meeting_id: (int(total), int(left)) for meeting_id, total, left in counts}
     rows = []
     for meeting in meetings:
         total, left = actions.get(meeting["id"], (0, 0))

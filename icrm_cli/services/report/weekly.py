@@ -7,20 +7,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
+from icrm_cli.services.lookups import department_code
 from icrm_cli.services.policy import Policy
 from icrm_cli.services.report import extras
-from icrm_cli.services.report.figures import RequestFigures, kicked_balls, request_figures, weekly_volume
+from icrm_cli.services.report.figures import (
+    TREND_WEEKS,
+    RequestFigures,
+    kicked_balls,
+    request_figures,
+    weekly_volume,
+)
 from icrm_cli.services.report.keys import CHANGE_KEYS, TOTAL
 from icrm_cli.services.report.meetings import meetings_held
 from icrm_cli.services.report.weeks import Week, parse_week
-from icrm_cli.storage.core import DEPARTMENT
+from icrm_cli.storage.plans import Plan, as_reader
 
 if TYPE_CHECKING:
     from icrm_cli.services.report.figures import Executor
 
-TREND_WEEKS = 8
+DEPARTMENTS = Plan("icrm_cli.services.queries.org:departments")
+SHIPPED = ((DEPARTMENTS, "statement"),)
 
 
 @dataclass
@@ -147,6 +153,13 @@ class _Week:
         return found
 
 
+@dataclass(frozen=True)
+class _Department:
+    code: str
+    name: str
+    active: bool
+
+
 def _change(current: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     change: dict[str, Any] = {}
     for key in CHANGE_KEYS:
@@ -169,22 +182,8 @@ def _volume(figures: RequestFigures, label: str, only: str | None) -> dict[str, 
     }
 
 
-def _department_code(conn: Executor, codes: list[str], dept: str) -> str:
-    """The code of ``--dept``: as typed when it is one, else looked up like every other command does."""
-    if dept in codes:
-        return dept
-    from sqlmodel import Session
-
-    from icrm_cli.services.org import get_department
-
-    if isinstance(conn, Session):
-        return get_department(conn, dept, active=False).code
-    with Session(bind=conn) as session:  # unknown or differently spelt: the usual lookup and error
-        return get_department(session, dept, active=False).code
-
-
 def weekly_report(
-    conn: Executor,
+    executor: Executor,
     policy: Policy,
     week: Week | str | None = None,
     dept: str | None = None,
@@ -193,17 +192,16 @@ def weekly_report(
 ) -> WeeklyReport:
     """The report for ``week`` (a Week, ``'2026-W47'`` or None = last complete week)."""
     clock = policy.clock
+    reader = as_reader(executor)
     if not isinstance(week, Week):
         week = parse_week(week, clock)
-    columns = DEPARTMENT.c
-    departments = list(
-        conn.execute(select(columns.code, columns.name, columns.active).order_by(columns.position))
-    )
-    only = _department_code(conn, [row.code for row in departments], dept) if dept else None
+    departments = [_Department(*row) for row in reader.rows(DEPARTMENTS)]
+    codes = {department.code for department in departments}
+    only = (dept if dept in codes else department_code(reader, dept)) if dept else None
     previous = week.shift(-1, clock)
     weeks = [previous, week]
     # Both weeks at once: every query reads the two weeks' rows in one go.
-    requests, others = request_figures(conn, weeks), extras.other_figures(conn, weeks)
+    requests, others = request_figures(reader, weeks), extras.other_figures(reader, weeks)
     before, current = (_Week(r, o) for r, o in zip(requests, others, strict=True))
     used = current.codes() | before.codes()
     shown = [d for d in departments if d.active or d.code in used]
@@ -230,12 +228,12 @@ def weekly_report(
     if trend:
         trend_weeks = [week.shift(offset, clock) for offset in range(1 - TREND_WEEKS, 1)]
         # The last two weeks of the trend are the two just counted: only the older ones are read.
-        trend_rows = weekly_volume(conn, trend_weeks[:-2], only)
+        trend_rows = weekly_volume(reader, trend_weeks[:-2], only)
         trend_rows += [
             _volume(before.requests, previous.label, only),
             _volume(current.requests, week.label, only),
         ]
-        satisfaction = extras.weekly_satisfaction(conn, trend_weeks, only)
+        satisfaction = extras.weekly_satisfaction(reader, trend_weeks, only)
         for row, (score_sum, score_count) in zip(trend_rows, satisfaction, strict=True):
             row["on_time_rate"] = _rate(row["on_time"], row["resolved"])
             row["satisfaction"] = _satisfaction(score_sum, score_count, policy.min_group)
@@ -252,7 +250,7 @@ def weekly_report(
         totals=totals,
         matrix_departments=order,
         matrix=cells,
-        kicked_balls=kicked_balls(conn, week, only),
-        meetings=meetings_held(conn, week, only),
+        kicked_balls=kicked_balls(reader, week, only),
+        meetings=meetings_held(reader, week, only),
         trend=trend_rows,
     )

@@ -11,8 +11,6 @@ importing today's models.
 from __future__ import annotations
 
 import importlib
-import pkgutil
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,10 +18,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, MetaData, String, Table, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
-from icrm_cli.errors import SchemaTooNewError
-
-RECORD_TABLE = "icrm_migrations"
-_MODULE = re.compile(r"^m(\d{4})_\w+$")
+from icrm_cli.storage.schema_names import RECORD_TABLE as RECORD_TABLE
+from icrm_cli.storage.schema_names import check_not_newer, shipped_modules
+from icrm_cli.storage.schema_names import shipped_names as shipped_names
 
 _record_metadata = MetaData()
 records = Table(
@@ -40,22 +37,13 @@ class Migration:
     upgrade: Callable[[Connection], None]
 
 
-def _shipped_modules() -> list[str]:
-    return sorted(info.name for info in pkgutil.iter_modules(__path__) if _MODULE.match(info.name))
-
-
 def known() -> list[Migration]:
     """Every migration shipped with this version, oldest first."""
     found = []
-    for module_name in _shipped_modules():
+    for module_name in shipped_modules():
         module = importlib.import_module(f"{__name__}.{module_name}")
         found.append(Migration(name=module_name[1:], upgrade=module.upgrade))
     return sorted(found, key=lambda migration: migration.name)
-
-
-def shipped_names() -> list[str]:
-    """The names of the shipped migrations, oldest first, without importing them."""
-    return [module_name[1:] for module_name in _shipped_modules()]
 
 
 def applied(conn: Connection) -> list[str]:
@@ -64,21 +52,11 @@ def applied(conn: Connection) -> list[str]:
     return [row[0] for row in conn.execute(select(records.c.name).order_by(records.c.name))]
 
 
-def _check_not_newer(done: list[str], shipped: list[Migration] | list[str]) -> None:
-    names = {item if isinstance(item, str) else item.name for item in shipped}
-    unknown = sorted(set(done) - names)
-    if unknown:
-        raise SchemaTooNewError(
-            f"this database was written by a newer icrm (schema {unknown[-1]}); "
-            "upgrade icrm instead of opening it with this version"
-        )
-
-
 def pending(engine: Engine) -> list[Migration]:
     shipped = known()
     with engine.connect() as conn:
         done = applied(conn)
-    _check_not_newer(done, shipped)
+    check_not_newer(done, [m.name for m in shipped])
     return [migration for migration in shipped if migration.name not in set(done)]
 
 
@@ -90,7 +68,7 @@ def is_current(engine: Engine) -> bool:
     with engine.connect() as conn:
         done = applied(conn)
     shipped = shipped_names()
-    _check_not_newer(done, shipped)
+    check_not_newer(done, shipped)
     return set(shipped) <= set(done)
 
 
@@ -108,7 +86,7 @@ def upgrade(engine: Engine, *, stop_before: str | None = None) -> list[str]:
             break
         with engine.begin() as conn:  # re-checked under the write lock: another process may have won
             done = applied(conn)
-            _check_not_newer(done, known())
+            check_not_newer(done, [m.name for m in known()])
             if migration.name in done:
                 continue
             _record_metadata.create_all(conn, checkfirst=True)

@@ -1,0 +1,128 @@
+"""Plans compiled to SQLite text, and ``compiled_plans.py`` written from them.
+
+``python -m icrm_cli.storage.plan_compiler`` rewrites ``compiled_plans.py`` from
+every plan the domain modules run (their ``SHIPPED`` tuples);
+``tests/test_plans.py`` fails when the file is out of step with the builders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql import operators
+
+from icrm_cli.storage.plans import Compiled, Plan
+from icrm_cli.storage.types import UTCDateTime
+
+# Domain modules whose ``SHIPPED`` plans (with their part) go into compiled_plans.py.
+PLAN_USERS = (
+    "icrm_cli.services.policy",
+    "icrm_cli.services.lookups",
+    "icrm_cli.services.request_query",
+    "icrm_cli.services.report.figures",
+    "icrm_cli.services.report.extras",
+    "icrm_cli.services.report.meetings",
+    "icrm_cli.services.report.weekly",
+)
+TARGET = Path(__file__).with_name("compiled_plans.py")
+DIALECT = sqlite.dialect(paramstyle="named")
+
+
+def _kind(type_: Any) -> str | None:
+    """How the SQLite reader converts a result column of ``type_`` (None: not at all)."""
+    if type_.dialect_impl(DIALECT).result_processor(DIALECT, None) is None:
+        return None
+    if isinstance(type_, UTCDateTime):
+        return "time"
+    if isinstance(type_, JSON):
+        return "json"
+    if isinstance(type_, Boolean):
+        return "bool"
+    raise TypeError(f"no SQLite reader conversion for result type {type_!r}")
+
+
+def _constants(compiled: Any) -> dict[str, Any]:
+    """The values bound into the statement, converted as SQLAlchemy would for SQLite."""
+    found: dict[str, Any] = {}
+    for bind, name in compiled.bind_names.items():
+        if bind.required:
+            if type(bind.type) is not UTCDateTime and isinstance(bind.type, DateTime):
+                raise TypeError(f"time parameter {name!r} must be typed UTCDateTime")
+            continue  # given when the plan runs
+        process = bind.type.dialect_impl(DIALECT).bind_processor(DIALECT) or (lambda value: value)
+        value = bind.effective_value
+        found[name] = [process(item) for item in value] if bind.expanding else process(value)
+    return found
+
+
+def _own_names(sql: str, constants: dict[str, Any], prefix: str) -> Compiled:
+    """A part's constants renamed ``prefix_name``: parts compiled apart may have picked the same names."""
+    renamed = {f"{prefix}_{name}": value for name, value in constants.items()}
+    for name in constants:
+        sql = re.sub(rf"(:|__\[POSTCOMPILE_){re.escape(name)}(?!\w)", rf"\g<1>{prefix}_{name}", sql)
+    return Compiled(sql=sql, constants=renamed)
+
+
+def compile_plan(plan: Plan, part: str = "statement") -> Compiled:
+    """The SQLite text of a plan: a whole ``statement``, a ``where`` condition or an ``order`` list."""
+    built = plan.build()
+    prefix = plan.builder.rpartition(":")[2]
+    if part == "order":
+        pieces = [expression.compile(dialect=DIALECT) for expression in built]
+        constants = {k: v for piece in pieces for k, v in _constants(piece).items()}
+        return _own_names(", ".join(piece.string for piece in pieces), constants, prefix)
+    if part == "where":
+        compiled = built.self_group(against=operators.and_).compile(dialect=DIALECT)
+        return _own_names(compiled.string, _constants(compiled), prefix)
+    compiled = built.compile(dialect=DIALECT)
+    kinds = tuple(_kind(column.type) for column in built.selected_columns)
+    return Compiled(sql=compiled.string, constants=_constants(compiled), kinds=kinds)
+
+
+def shipped() -> list[tuple[Plan, str]]:
+    """Every shipped plan with its part (``statement``, ``where``, ``order``), in a stable order."""
+    found: dict[str, tuple[Plan, str]] = {}
+    for module in PLAN_USERS:
+        for plan, part in importlib.import_module(module).SHIPPED:
+            found[plan.key] = (plan, part)
+    return [found[key] for key in sorted(found)]
+
+
+def render() -> str:
+    lines = [
+        '"""SQLite text of the shipped plans. GENERATED: do not edit.',
+        "",
+        "Written by ``python -m icrm_cli.storage.plan_compiler`` from the builders in",
+        "``icrm_cli/services/queries/``; ``tests/test_plans.py`` checks it is current.",
+        '"""',
+        "",
+        "from icrm_cli.storage.plans import Compiled",
+        "",
+        "PLANS: dict[str, Compiled] = {",
+    ]
+    for plan, part in shipped():
+        compiled = compile_plan(plan, part)
+        lines.append(f"    {plan.key!r}: Compiled(")
+        lines.append(f"        sql={compiled.sql!r},")
+        if compiled.constants:
+            lines.append(f"        constants={dict(compiled.constants)!r},")
+        if compiled.kinds:
+            lines.append(f"        kinds={compiled.kinds!r},")
+        lines.append("    ),")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    TARGET.write_text(render(), encoding="utf-8")
+    sys.stdout.write(f"wrote {TARGET}\n")
+
+
+if __name__ == "__main__":
+    main()

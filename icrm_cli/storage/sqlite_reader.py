@@ -1,0 +1,219 @@
+"""Plans run on a SQLite file with the standard library's ``sqlite3``: no SQLAlchemy on the read path.
+
+The SQL text of a plan comes from ``compiled_plans.py`` (compiled from the
+SQLAlchemy builders ahead of time); a plan that file lacks is compiled on first
+use. Parameters and results are converted the way SQLAlchemy's types convert
+them on SQLite (see :func:`stored_time` and :data:`CONVERT`), so both readers
+give the same rows. A database that is missing, not yet current or unreadable
+is left to the usual SQLAlchemy path (:func:`icrm_cli.storage.readers.open_reader`),
+which creates, upgrades or reports it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error
+from icrm_cli.storage.plans import BATCH, Compiled, Plan, SelectPlan
+from icrm_cli.storage.schema_names import RECORD_TABLE, check_not_newer, shipped_names
+from icrm_cli.timeutil import to_utc
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+_POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+_EMPTY_IN = "SELECT 1 WHERE 1 != 1"  # what an empty list is IN: nothing (also right for NOT IN)
+
+
+def stored_time(moment: datetime) -> str:
+    """A time as SQLAlchemy stores a ``UTCDateTime`` on SQLite: ``'2026-11-16 01:30:00.000000'`` (UTC)."""
+    utc = to_utc(moment)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} "
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond:06d}"
+    )
+
+
+def read_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _read_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _read_json(value: Any) -> Any:
+    return None if value is None else json.loads(value)
+
+
+CONVERT: dict[str, Callable[[Any], Any]] = {"time": read_time, "json": _read_json, "bool": _read_bool}
+
+
+def _parameter(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return stored_time(value)
+    return value
+
+
+def bind(compiled: Compiled, params: Mapping[str, Any] | None) -> tuple[str, dict[str, Any]]:
+    """The statement's text and parameters for ``sqlite3``: lists expanded, times in stored form."""
+    values = {**compiled.constants, **(params or {})}
+    bound: dict[str, Any] = {}
+    lists: set[str] = set()
+
+    def expand(match: re.Match[str]) -> str:
+        name = match.group(1)
+        items = list(values[name])
+        lists.add(name)
+        if not items:
+            return _EMPTY_IN
+        for index, item in enumerate(items):
+            bound[f"{name}__{index}"] = _parameter(item)
+        return ", ".join(f":{name}__{index}" for index in range(len(items)))
+
+    sql = _POSTCOMPILE.sub(expand, compiled.sql) if "__[POSTCOMPILE_" in compiled.sql else compiled.sql
+    for name, value in values.items():
+        if name not in lists:
+            bound[name] = _parameter(value)
+    return sql, bound
+
+
+def _shipped() -> Mapping[str, Compiled]:
+    from icrm_cli.storage.compiled_plans import PLANS
+
+    return PLANS
+
+
+class SqliteReader:
+    """A :class:`~icrm_cli.storage.plans.Reader` on a SQLite file, in one read transaction."""
+
+    dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection, target: str) -> None:
+        self.connection = connection
+        self.target = target
+        self._compiled: dict[Any, Compiled] = {}
+
+    @classmethod
+    def open(cls, path: Path, target: str) -> SqliteReader | None:
+        """A reader on an existing, current icrm database; None when the usual path must handle it."""
+        if not path.is_file() or not os.access(path, os.R_OK):
+            return None
+        try:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error:
+            return None
+        try:
+            connection.execute("PRAGMA query_only = ON")
+            connection.execute("BEGIN")  # one snapshot for every query of the command
+            done = [row[0] for row in connection.execute(f"SELECT name FROM {RECORD_TABLE}")]
+        except sqlite3.OperationalError as exc:
+            connection.close()
+            if str(exc).startswith("no such table"):
+                return None  # a new or foreign file: the usual path sets it up or says what is wrong
+            raise driver_error(exc, target) from None
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise driver_error(exc, target) from None
+        shipped = shipped_names()
+        try:
+            check_not_newer(done, shipped)
+        except BaseException:
+            connection.close()
+            raise
+        if not set(shipped) <= set(done):
+            connection.close()
+            return None  # to be upgraded first
+        return cls(connection, target)
+
+    def close(self) -> None:
+        try:
+            self.connection.rollback()
+        finally:
+            self.connection.close()
+
+    def compiled(self, plan: Plan | SelectPlan) -> Compiled:
+        """The SQLite text of a plan: shipped, or compiled now (importing SQLAlchemy)."""
+        found = self._compiled.get(plan)
+        if found is None:
+            found = self._compiled[plan] = self._compile(plan)
+        return found
+
+    def _part(self, plan: Plan, part: str) -> Compiled:
+        shipped = _shipped().get(plan.key)
+        if shipped is not None:
+            return shipped
+        from icrm_cli.storage.plan_compiler import compile_plan
+
+        return compile_plan(plan, part)
+
+    def _compile(self, plan: Plan | SelectPlan) -> Compiled:
+        if isinstance(plan, Plan):
+            return self._part(plan, "statement")
+        base = self._part(plan.base, "statement")
+        parts = [self._part(where, "where") for where in plan.where]
+        sql = base.sql
+        if parts:
+            sql += "\nWHERE " + " AND ".join(part.sql for part in parts)
+        if plan.order is not None:
+            order = self._part(plan.order, "order")
+            parts.append(order)
+            sql += " ORDER BY " + order.sql
+        if plan.limit:
+            sql += "\n LIMIT :limit"
+        constants = dict(base.constants)
+        for part in parts:
+            for name, value in part.constants.items():
+                if constants.setdefault(name, value) != value:
+                    raise RuntimeError(f"plan parts bind {name!r} to different values: {plan!r}")
+        return Compiled(sql=sql, constants=constants, kinds=base.kinds)
+
+    def _execute(self, plan: Plan | SelectPlan, params: Mapping[str, Any] | None) -> sqlite3.Cursor:
+        sql, bound = bind(self.compiled(plan), params)
+        try:
+            return self.connection.execute(sql, bound)
+        except sqlite3.DatabaseError as exc:
+            raise driver_error(exc, self.target) from None
+
+    def rows(
+        self, plan: Plan | SelectPlan, params: Mapping[str, Any] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        kinds = self.compiled(plan).kinds
+        converters = [(index, CONVERT[kind]) for index, kind in enumerate(kinds) if kind is not None]
+        cursor = self._execute(plan, params)
+        while batch := cursor.fetchmany(BATCH):
+            if not converters:
+                yield from batch
+                continue
+            for row in batch:
+                values = list(row)
+                for index, convert in converters:
+                    values[index] = convert(values[index])
+                yield tuple(values)
+
+    def batches(
+        self, plan: Plan | SelectPlan, params: Mapping[str, Any] | None = None, size: int = BATCH
+    ) -> Iterator[Sequence[Sequence[Any]]]:
+        cursor = self._execute(plan, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """An ORM session on the same file (imports SQLAlchemy and the models)."""
+        from icrm_cli.storage.engine import open_database
+
+        database = open_database(self.target)
+        try:
+            with database.session() as session:
+                yield session
+        finally:
+            database.close()

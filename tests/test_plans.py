@@ -1,0 +1,211 @@
+"""Plans: the shipped SQLite text is current, and both readers give the very same rows.
+
+The light reader (stdlib ``sqlite3`` with precompiled SQL) and the SQLAlchemy
+reader run the same plans over a demo database here: every request list filter
+(alone, in pairs, all at once), its CSV/JSON rows, and weekly reports of several
+weeks with and without ``--dept``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import sqlite
+from typer.testing import CliRunner
+
+from icrm_cli.services.policy import load_policy
+from icrm_cli.services.report.weekly import weekly_report
+from icrm_cli.services.request_query import FILTERS, RequestFilter, iter_requests, request_rows
+from icrm_cli.storage import compiled_plans
+from icrm_cli.storage.engine import open_database
+from icrm_cli.storage.plan_compiler import compile_plan, shipped
+from icrm_cli.storage.plans import Compiled, Plan
+from icrm_cli.storage.readers import open_reader
+from icrm_cli.storage.sa_reader import SqlAlchemyReader
+from icrm_cli.storage.sqlite_reader import SqliteReader, bind, read_time, stored_time
+from icrm_cli.storage.types import UTCDateTime
+from tests.conftest import Cli
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("plans") / "demo.db"
+    result = Cli(CliRunner())("--db", str(path), "demo", "--requests", "400")
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def readers(demo_db: Path) -> Iterator[tuple[SqliteReader, SqlAlchemyReader]]:
+    light = SqliteReader.open(demo_db, str(demo_db))
+    assert light is not None
+    database = open_database(str(demo_db))
+    try:
+        with database.reading() as conn:
+            yield light, SqlAlchemyReader(conn)
+    finally:
+        light.close()
+        database.close()
+
+
+def test_compiled_plans_are_current() -> None:
+    """Run `python -m icrm_cli.storage.plan_compiler` when this fails."""
+    plans = shipped()
+    assert {plan.key for plan, _ in plans} == set(compiled_plans.PLANS)
+    for plan, part in plans:
+        assert compiled_plans.PLANS[plan.key] == compile_plan(plan, part), plan.key
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 16, 9, 30, 15, 999_999, tzinfo=ZoneInfo("Asia/Shanghai")),
+        datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(2027, 1, 1, 0, 0, tzinfo=ZoneInfo("America/New_York")),
+    ],
+)
+def test_times_are_stored_as_sqlalchemy_stores_them(moment: datetime) -> None:
+    dialect = sqlite.dialect()
+    process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None
+    assert stored_time(moment) == process(moment)
+    assert read_time(stored_time(moment)) == moment.astimezone(UTC).replace(microsecond=0)
+
+
+def test_lists_are_expanded_and_an_empty_list_matches_nothing() -> None:
+    compiled = Compiled(sql="SELECT x FROM t WHERE x IN (__[POSTCOMPILE_ids]) AND y = :y", constants={"y": 1})
+    sql, params = bind(compiled, {"ids": [3, 4]})
+    assert sql == "SELECT x FROM t WHERE x IN (:ids__0, :ids__1) AND y = :y"
+    assert params == {"ids__0": 3, "ids__1": 4, "y": 1}
+    sql, _ = bind(compiled, {"ids": []})
+    assert "IN (SELECT 1 WHERE 1 != 1)" in sql
+
+
+def _filters(demo_db: Path) -> dict[str, dict[str, Any]]:
+    """One value per filter, picked from the demo data so that most filters match something."""
+    import sqlite3
+
+    with sqlite3.connect(demo_db) as conn:
+        customer, supplier, owner = conn.execute(
+            "SELECT from_dept, to_dept, owner FROM request ORDER BY transfers DESC, id LIMIT 1"
+        ).fetchone()
+        meeting = conn.execute("SELECT meeting_id FROM request WHERE meeting_id IS NOT NULL").fetchone()[0]
+    return {
+        "statuses": {"statuses": ["open", "waiting", "in_progress"]},
+        "from_dept": {"from_dept": customer},
+        "to_dept": {"to_dept": supplier},
+        "owner": {"owner": owner},
+        "overdue": {"overdue": True},
+        "due_within": {"due_within": timedelta(days=5)},
+        "since": {"since": NOW - timedelta(days=30)},
+        "until": {"until": NOW - timedelta(days=10)},
+        "meeting_id": {"meeting_id": meeting},
+        "ids": {"ids": list(range(1, 400, 3))},
+        "escalated": {"escalated": True},
+    }
+
+
+def _combinations() -> list[tuple[str, ...]]:
+    names = list(FILTERS)
+    found = [(), tuple(names)]
+    found += [(name,) for name in names]
+    found += list(itertools.combinations(names, 2))
+    return found
+
+
+def test_every_filter_has_a_value_here(demo_db: Path) -> None:
+    assert set(_filters(demo_db)) == set(FILTERS)
+
+
+@pytest.mark.parametrize("limit", [None, 7])
+def test_request_lists_are_the_same_through_both_readers(
+    demo_db: Path, readers: tuple[SqliteReader, SqlAlchemyReader], limit: int | None
+) -> None:
+    light, general = readers
+    values = _filters(demo_db)
+    matched = 0
+    for names in _combinations():
+        arguments: dict[str, Any] = {"limit": limit}
+        for name in names:
+            arguments.update(values[name])
+        filt = RequestFilter(**arguments)
+        typed = list(iter_requests(light, filt, NOW))
+        assert typed == list(iter_requests(general, filt, NOW)), names
+        matched += bool(typed)
+        for utf8 in (False, True):
+            rows = [request_rows(reader, filt, NOW) for reader in (light, general)]
+            if utf8:
+                assert all(stream.batches.utf8_text() for stream in rows)
+            assert [list(map(tuple, batch)) for batch in rows[0].batches] == [
+                list(map(tuple, batch)) for batch in rows[1].batches
+            ], names
+            assert rows[0].total() == rows[1].total() == len(typed)
+    assert matched > len(_combinations()) // 2  # the comparison is not of empty lists
+
+
+def test_weekly_reports_are_the_same_through_both_readers(
+    readers: tuple[SqliteReader, SqlAlchemyReader],
+) -> None:
+    light, general = readers
+    policy = load_policy(light)
+    assert policy == load_policy(general)
+    latest = weekly_report(light, policy)
+    assert latest.departments and any(row["received"] for row in latest.departments)
+    for back in range(4):
+        week = latest.week.shift(-back, policy.clock)
+        for dept in (None, latest.departments[0]["department"]):
+            reports = [weekly_report(reader, policy, week, dept).as_dict() for reader in (light, general)]
+            for report in reports:
+                report.pop("generated_at")
+            assert reports[0] == reports[1], (week.label, dept)
+
+
+def test_a_plan_that_is_not_shipped_is_compiled_when_first_run(
+    readers: tuple[SqliteReader, SqlAlchemyReader],
+) -> None:
+    light, general = readers
+    plan = Plan(f"{__name__}:_recent_titles", (3,))
+    assert plan.key not in compiled_plans.PLANS
+    assert list(light.rows(plan, {"since": NOW - timedelta(days=60)})) == list(
+        general.rows(plan, {"since": NOW - timedelta(days=60)})
+    )
+
+
+def _recent_titles(limit: int) -> Any:
+    from icrm_cli.storage.core import REQUEST
+
+    since = bindparam("since", type_=UTCDateTime)
+    return select(REQUEST.c.id, REQUEST.c.created_at).where(REQUEST.c.created_at >= since).limit(limit)
+
+
+def test_a_new_file_is_created_and_a_pending_schema_upgraded_first(tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    with open_reader(str(target)) as reader:
+        assert isinstance(reader, SqliteReader)  # created and migrated by the usual path, then read light
+        assert list(reader.rows(Plan("icrm_cli.services.queries.org:departments"))) == []
+
+
+def test_a_newer_schema_is_refused_by_the_light_reader(cli: Cli, org: Path, db_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO icrm_migrations (name, applied_at) VALUES ('9999_future', 'x')")
+    result = cli("request", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: this database was written by a newer icrm (schema 9999_future)")
+
+
+def test_not_a_database_is_one_error_line(cli: Cli, db_path: Path) -> None:
+    db_path.write_bytes(b"this is not sqlite" * 100)
+    result = cli("report", "weekly", "--format", "json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: {str(db_path)!r} is not a SQLite database (wrong file?)"]
