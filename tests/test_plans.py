@@ -29,7 +29,8 @@ from icrm_cli.storage.plan_compiler import compile_plan, shipped
 from icrm_cli.storage.plans import Compiled, Plan
 from icrm_cli.storage.readers import open_reader
 from icrm_cli.storage.sa_reader import SqlAlchemyReader
-from icrm_cli.storage.sqlite_reader import SqliteReader, bind, read_time, stored_time
+from icrm_cli.storage.sqlite_reader import SqliteReader, bind
+from icrm_cli.storage.sqlite_values import read_time, stored_json, stored_time
 from icrm_cli.storage.types import UTCDateTime
 from tests.conftest import Cli
 
@@ -79,6 +80,23 @@ def test_times_are_stored_as_sqlalchemy_stores_them(moment: datetime) -> None:
     assert process is not None
     assert stored_time(moment) == process(moment)
     assert read_time(stored_time(moment)) == moment.astimezone(UTC).replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"to": "open", "from_dept": "SALES", "owner": "li.na"},
+        {"note": '引号"和\n换行\u2028', "level": 2},
+        {"nested": {"a": [1, None]}},
+        [1, "二"],
+        {},
+    ],
+)
+def test_json_is_stored_as_sqlalchemy_stores_it(value: Any) -> None:
+    import json
+
+    assert stored_json(value) == json.dumps(value, ensure_ascii=False)
+    assert stored_json(None) is None
 
 
 def test_lists_are_expanded_and_an_empty_list_matches_nothing() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,9 @@ from icrm_cli.services.policy import PRIORITIES, Policy
 from icrm_cli.services.text import clean_text, clean_title
 from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
+from icrm_cli.storage.stored_rows import deferred_indexes
+
+DEFER_INDEXES_FROM = 20_000  # rows; and at least as many as the table holds
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 COLUMN_ALIASES = {
@@ -156,9 +160,13 @@ def import_requests(
         }
         for row in rows
     ]
-    # Executemany in the caller's one transaction: all rows and their events, or nothing.
-    bulk_insert(session, Request.__table__, rows)  # type: ignore[attr-defined]
-    bulk_insert(session, Event.__table__, events)  # type: ignore[attr-defined]
+    # Executemany in the caller's one transaction: all rows and their events, or nothing. A file
+    # larger than what is stored is loaded with the indexes built once afterwards (cheaper than
+    # updating them row by row), in the same transaction.
+    large = len(rows) >= max(DEFER_INDEXES_FROM, start - 1)
+    with deferred_indexes(session, ("request", "event")) if large else nullcontext():
+        bulk_insert(session, Request.__table__, rows)  # type: ignore[attr-defined]
+        bulk_insert(session, Event.__table__, events)  # type: ignore[attr-defined]
     return ImportResult(count=len(rows), first_id=start, last_id=start + len(rows) - 1)
 
 

@@ -8,10 +8,9 @@ driver's ``executemany``. Other databases take the ordinary Core path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -19,18 +18,10 @@ from sqlalchemy import JSON, Table, insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from icrm_cli.storage.sqlite_values import stored_json, stored_time
 from icrm_cli.storage.types import UTCDateTime
 
 Converter = Callable[[Any], Any]
-
-
-def sqlite_datetime_text(moment: datetime) -> str:
-    """The text SQLAlchemy stores for a UTCDateTime on SQLite (UTC, microseconds)."""
-    utc = moment.astimezone(UTC) if moment.tzinfo is not UTC else moment
-    return utc.replace(tzinfo=None, microsecond=0).isoformat(" ") + ".000000"
-
-
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _converter(column_type: Any) -> Converter | None:
@@ -42,12 +33,12 @@ def _converter(column_type: Any) -> Converter | None:
                 return None
             text = texts.get(value)
             if text is None:
-                text = texts[value] = sqlite_datetime_text(value)
+                text = texts[value] = stored_time(value)
             return text
 
         return convert
     if isinstance(column_type, JSON):
-        return lambda value: None if value is None else _encode_json(value)
+        return stored_json
     return None
 
 

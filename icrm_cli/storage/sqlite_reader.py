@@ -17,33 +17,20 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error
 from icrm_cli.storage.plans import BATCH, Compiled, Plan, SelectPlan
 from icrm_cli.storage.schema_names import RECORD_TABLE, check_not_newer, shipped_names
-from icrm_cli.timeutil import to_utc
+from icrm_cli.storage.sqlite_values import read_time, stored_time
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 _EMPTY_IN = "SELECT 1 WHERE 1 != 1"  # what an empty list is IN: nothing (also right for NOT IN)
-
-
-def stored_time(moment: datetime) -> str:
-    """A time as SQLAlchemy stores a ``UTCDateTime`` on SQLite: ``'2026-11-16 01:30:00.000000'`` (UTC)."""
-    utc = to_utc(moment)
-    return (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} "
-        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond:06d}"
-    )
-
-
-def read_time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def _read_bool(value: Any) -> bool | None:

@@ -10,7 +10,7 @@ datetimes and dicts and the ordinary typed path of ``bulk_insert`` converts them
 
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -21,12 +21,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from icrm_cli.storage.bulk import bulk_insert
+from icrm_cli.storage.sqlite_values import stored_json
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY = 86400
 HOUR = 3600
 _EPOCH_DAY = date(1970, 1, 1)
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 SORT_CACHE_KIB = 256 * 1024  # page cache while the deferred indexes are built
 _CLOCK_TEXT: list[str] = []  # "HH:MM:SS.000000" for every second of a day, built once
 
@@ -92,7 +92,7 @@ class Sink:
         """The stored form of an event detail (JSON text on SQLite)."""
         if value is None or not self.raw:
             return value
-        return _encode_json(value)
+        return stored_json(value)
 
     def column(self, column: Any) -> ColumnElement[Any]:
         """A time column to select: its raw text on SQLite (no parsing), else the column."""
@@ -146,8 +146,10 @@ def deferred_indexes(session: Session, tables: Sequence[str]) -> Iterator[None]:
     yield
     cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size = {-SORT_CACHE_KIB}")  # sort in memory
+    connection.exec_driver_sql(f"PRAGMA threads = {os.cpu_count() or 1}")  # and on every core
     try:
         for _, sql in indexes:
             connection.exec_driver_sql(sql)
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
+        connection.exec_driver_sql("PRAGMA threads = 0")
