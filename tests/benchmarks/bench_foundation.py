@@ -153,6 +153,7 @@ def main() -> None:
     import_seconds = time_import(db, data, env, max(1, args.runs // 2))
 
     results = []
+    runs = args.runs
     floor_help = median_time([sys.executable, "-c", "import typer"], env, args.runs)
     help_time = median_time([*ICRM, "--help"], env, args.runs)
     results.append(
@@ -163,25 +164,30 @@ def main() -> None:
             "<= 2x floor",
         )
     )
-    floor_orm = median_time([sys.executable, "-c", "import sqlmodel, typer"], env, args.runs)
+    # What any Typer command printing a Rich table pays before doing anything.
+    floor_table = median_time([sys.executable, "-c", "import typer, rich.console, rich.table"], env, runs)
     overdue = median_time([*ICRM, "request", "list", "--overdue", "--limit", "50"], env, args.runs)
     results.append(
         (
             "`request list --overdue --limit 50`",
             f"{overdue * 1000:.0f} ms",
-            f"`python -c 'import sqlmodel, typer'`: {floor_orm * 1000:.0f} ms",
+            f"`python -c 'import typer, rich.console, rich.table'`: {floor_table * 1000:.0f} ms "
+            f"({overdue / floor_table:.2f}x)",
             "< 250 ms",
         )
     )
+    # The floor of a CSV export: SQLite's own shell writing every stored column of the table.
+    sqlite_csv = median_time(["sqlite3", "-csv", "-header", str(db), "SELECT * FROM request"], env, runs)
     for fmt, target in (("csv", ">= 200,000 rows/s, < 100 MB"), ("json", "streams, < 100 MB")):
         command = [*ICRM, "request", "list", "--format", fmt]
         export = median_time(command, env, max(1, args.runs // 2))
         export_rss = peak_rss_kib(command, env)
+        floor = f"`sqlite3 -csv`: {args.rows / sqlite_csv:,.0f} rows/s ({sqlite_csv / export:.2f}x); "
         results.append(
             (
                 f"`request list --format {fmt}` (all rows)",
                 f"{args.rows / export:,.0f} rows/s",
-                f"{export:.2f} s, peak RSS {export_rss / 1024:.0f} MB",
+                f"{floor}{export:.2f} s, peak RSS {export_rss / 1024:.0f} MB",
                 target,
             )
         )
