@@ -9,6 +9,7 @@ weeks with and without ``--dept``.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -227,3 +228,61 @@ def test_not_a_database_is_one_error_line(cli: Cli, db_path: Path) -> None:
     result = cli("report", "weekly", "--format", "json")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"Error: {str(db_path)!r} is not a SQLite database (wrong file?)"]
+
+
+def test_a_database_not_in_wal_mode_is_switched_first_then_read_light(
+    cli: Cli, org: Path, db_path: Path
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    assert SqliteReader.open(db_path, str(db_path)) is None
+    # A name, not a code: the lookup opens a second (ORM) connection while the light one reads.
+    cli.ok("request", "new", "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    listed = json.loads(cli.ok("request", "list", "--to", "it", "--format", "json").stdout)
+    assert [row["title"] for row in listed] == ["开通VPN账号"]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_relative_file_colon_name_is_a_file_name_not_a_uri(
+    cli: Cli, org_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cli.ok("--db", "file:h.db", "org", "apply", str(org_file))
+    cli.ok("--db", "file:h.db", "request", "new", "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
+    listed = json.loads(cli.ok("--db", "file:h.db", "request", "list", "--format", "json").stdout)
+    assert [row["title"] for row in listed] == ["开通VPN账号"]
+    assert not (tmp_path / "h.db").exists()
+
+
+def test_a_huge_limit_is_refused_before_anything_is_written(cli: Cli, org: Path) -> None:
+    result = cli.fails("request", "list", "--limit", "99999999999999999999999", "--format", "csv")
+    assert result.stdout == ""
+    assert result.stderr == "Error: a number or date is out of range\n"
+
+
+def _titled(flag: str) -> Any:
+    from sqlalchemy import literal_column
+
+    from icrm_cli.storage.core import REQUEST
+
+    return REQUEST.c.title != literal_column(f"'{flag} :id_1'")
+
+
+def _filtered_base() -> Any:
+    from icrm_cli.storage.core import REQUEST
+
+    return select(REQUEST.c.id).where(REQUEST.c.id > 0)
+
+
+def test_parts_the_light_reader_cannot_put_together_are_refused_when_compiled() -> None:
+    with pytest.raises(ValueError, match="quoted text"):
+        compile_plan(Plan(f"{__name__}:_titled", ("see",)), "where")
+    with pytest.raises(ValueError, match="must be a SELECT without WHERE"):
+        compile_plan(Plan(f"{__name__}:_filtered_base"), "base")
+    with pytest.raises(TypeError, match="tuple IN"):
+        bind(Compiled(sql="SELECT 1 WHERE (a, b) IN (__[POSTCOMPILE_pairs])"), {"pairs": [(1, 2)]})

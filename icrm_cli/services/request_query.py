@@ -16,6 +16,7 @@ from icrm_cli.errors import InvalidValueError
 from icrm_cli.services.lookups import department_code, person_id
 from icrm_cli.services.request_states import SLA_RUNNING, STATUSES
 from icrm_cli.services.row_batches import Batches, RowStream
+from icrm_cli.storage.db_errors import OUT_OF_RANGE
 from icrm_cli.storage.plans import Plan, Reader, SelectPlan, as_reader, first
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ REQUEST_KEYS = (
 _STORED_KEYS = tuple(key for key in REQUEST_KEYS if key != "overdue")
 _INT_KEYS = frozenset({"id", "transfers", "reopened", "meeting_id", "paused_seconds"})
 
+MAX_LIMIT = 2**63 - 1  # SQLite's largest integer
 _Q = "icrm_cli.services.queries.requests"
 COUNT = Plan(f"{_Q}:count")
 FILTERS = {
@@ -82,8 +84,8 @@ def columns_plan(mode: str) -> Plan:
 
 
 SHIPPED = (
-    *((columns_plan(mode), "statement") for mode in MODES),
-    (COUNT, "statement"),
+    *((columns_plan(mode), "base") for mode in MODES),
+    (COUNT, "base"),
     *((plan, "where") for plan in FILTERS.values()),
     (URGENT_FIRST, "order"),
     (NEWEST_FIRST, "order"),
@@ -120,10 +122,6 @@ def _conditions(reader: Reader, filt: RequestFilter, now: datetime) -> tuple[lis
     for status in filt.statuses:
         if status not in STATUSES:
             raise InvalidValueError(f"unknown status {status!r}: choose from {', '.join(STATUSES)}")
-    if filt.since is not None and filt.until is not None and filt.since > filt.until:
-        raise InvalidValueError("--since is after --until")
-    if filt.limit is not None and filt.limit < 1:
-        raise InvalidValueError("--limit must be at least 1")
     params: dict[str, Any] = {"now": now}
     if filt.statuses:
         params["statuses"] = list(filt.statuses)
@@ -133,6 +131,12 @@ def _conditions(reader: Reader, filt: RequestFilter, now: datetime) -> tuple[lis
         params["to_dept"] = department_code(reader, filt.to_dept)
     if filt.owner:
         params["owner"] = person_id(reader, filt.owner)
+    if filt.since is not None and filt.until is not None and filt.since > filt.until:
+        raise InvalidValueError("--since is after --until")
+    if filt.limit is not None and filt.limit < 1:
+        raise InvalidValueError("--limit must be at least 1")
+    if filt.limit is not None and filt.limit > MAX_LIMIT:
+        raise InvalidValueError(OUT_OF_RANGE)  # before a CSV header is written, not at the first row
     if filt.due_within is not None:
         params["soon"] = now + filt.due_within
     for name in ("since", "until", "meeting_id"):

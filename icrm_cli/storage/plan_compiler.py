@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime
+from sqlalchemy import JSON, Boolean, DateTime, Select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql import operators
 
@@ -62,16 +62,42 @@ def _constants(compiled: Any) -> dict[str, Any]:
 
 
 def _own_names(sql: str, constants: dict[str, Any], prefix: str) -> Compiled:
-    """A part's constants renamed ``prefix_name``: parts compiled apart may have picked the same names."""
+    """A part's constants renamed ``prefix_name``: parts compiled apart may have picked the same names.
+
+    The names are replaced in the text, so a part may not contain literal text (which could hold
+    ``:name`` itself): its values are bound parameters, as SQLAlchemy makes them.
+    """
+    if "'" in sql or '"' in sql:
+        raise ValueError(f"a {prefix!r} part may not contain quoted text: {sql}")
     renamed = {f"{prefix}_{name}": value for name, value in constants.items()}
     for name in constants:
         sql = re.sub(rf"(:|__\[POSTCOMPILE_){re.escape(name)}(?!\w)", rf"\g<1>{prefix}_{name}", sql)
     return Compiled(sql=sql, constants=renamed)
 
 
+def _check_base(plan: Plan, built: Any) -> None:
+    """A select plan's base gets WHERE, ORDER BY and LIMIT appended: it must be a bare SELECT."""
+    bare = (
+        isinstance(built, Select)
+        and built.whereclause is None
+        and not built._group_by_clauses
+        and not built._order_by_clauses
+        and built._limit_clause is None
+        and built._offset_clause is None
+    )
+    if not bare:
+        raise ValueError(
+            f"{plan.key}: the base of a select plan must be a SELECT without WHERE, "
+            "GROUP BY, ORDER BY, LIMIT or OFFSET"
+        )
+
+
 def compile_plan(plan: Plan, part: str = "statement") -> Compiled:
-    """The SQLite text of a plan: a whole ``statement``, a ``where`` condition or an ``order`` list."""
+    """The SQLite text of a plan: a whole ``statement``, a select plan's ``base``, a ``where``
+    condition or an ``order`` list."""
     built = plan.build()
+    if part == "base":
+        _check_base(plan, built)
     prefix = plan.builder.rpartition(":")[2]
     if part == "order":
         pieces = [expression.compile(dialect=DIALECT) for expression in built]

@@ -96,7 +96,9 @@ class Reader(Protocol):
     def batches(
         self, plan: Plan | SelectPlan, params: Mapping[str, Any] | None = None, size: int = BATCH
     ) -> Iterator[Sequence[Sequence[Any]]]:
-        """The result rows in lists of ``size``, as the driver delivers them (for the export writers)."""
+        """The result rows in lists of ``size``, for the export writers. The SQLite reader converts
+        nothing here; plans read this way select their columns untyped (see ``row_stream.select_fields``),
+        so the SQLAlchemy reader hands over the driver's values too."""
         ...
 
     def session(self) -> AbstractContextManager[Session]:

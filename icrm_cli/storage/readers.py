@@ -14,7 +14,7 @@ from icrm_cli.storage.targets import database_url, sqlite_path
 
 def _light(target: str) -> SqliteReader | None:
     path = sqlite_path(database_url(target))
-    return None if path is None else SqliteReader.open(path.expanduser(), target)
+    return None if path is None else SqliteReader.open(path, target)
 
 
 @contextmanager
@@ -37,6 +37,7 @@ def open_reader(target: str) -> Iterator[Reader]:
 
     database = open_database(target)
     try:
+        # Now created, upgraded and in WAL mode if it can be: the light reader may take it after all.
         reader = _light(target) if database.engine.dialect.name == "sqlite" else None
         if reader is not None:
             with _light_errors(reader):

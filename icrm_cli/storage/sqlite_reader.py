@@ -3,10 +3,13 @@
 The SQL text of a plan comes from ``compiled_plans.py`` (compiled from the
 SQLAlchemy builders ahead of time); a plan that file lacks is compiled on first
 use. Parameters and results are converted the way SQLAlchemy's types convert
-them on SQLite (see :func:`stored_time` and :data:`CONVERT`), so both readers
-give the same rows. A database that is missing, not yet current or unreadable
-is left to the usual SQLAlchemy path (:func:`icrm_cli.storage.readers.open_reader`),
-which creates, upgrades or reports it.
+them on SQLite (see ``storage/sqlite_values.py`` and :data:`CONVERT`), so both
+readers give the same rows. A select plan's parts are put together here, as text
+(see :meth:`SqliteReader.compiled`). A database that is missing, not yet current or
+not in WAL mode is left to the usual SQLAlchemy path first
+(:func:`icrm_cli.storage.readers.open_reader`), which creates, upgrades or switches
+it; one the driver cannot read at all (not a database, locked) is reported here,
+with the same messages.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ def bind(compiled: Compiled, params: Mapping[str, Any] | None) -> tuple[str, dic
         if not items:
             return _EMPTY_IN
         for index, item in enumerate(items):
+            if isinstance(item, tuple):
+                raise TypeError(f"{name!r}: lists of tuples (tuple IN) are not supported on the light path")
             bound[f"{name}__{index}"] = _parameter(item)
         return ", ".join(f":{name}__{index}" for index in range(len(items)))
 
@@ -91,14 +96,24 @@ class SqliteReader:
 
     @classmethod
     def open(cls, path: Path, target: str) -> SqliteReader | None:
-        """A reader on an existing, current icrm database; None when the usual path must handle it."""
+        """A reader on an existing, current icrm database in WAL mode; None when the usual path must
+        handle it first (create, upgrade, switch to WAL) or instead (a file it cannot switch)."""
         if not path.is_file() or not os.access(path, os.R_OK):
             return None
         try:
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            # An absolute name, as SQLAlchemy passes it: a relative "file:x.db" is not taken as a URI.
+            connection = sqlite3.connect(
+                path.absolute(), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
         except sqlite3.Error:
             return None
         try:
+            mode = connection.execute("PRAGMA journal_mode").fetchone()
+            if not mode or str(mode[0]).lower() != "wal":
+                # Other journal modes make readers and writers wait for each other (and the ORM
+                # connection of a name lookup for this one); the usual path switches the file.
+                connection.close()
+                return None
             connection.execute("PRAGMA query_only = ON")
             connection.execute("BEGIN")  # one snapshot for every query of the command
             done = [row[0] for row in connection.execute(f"SELECT name FROM {RECORD_TABLE}")]
@@ -145,7 +160,7 @@ class SqliteReader:
     def _compile(self, plan: Plan | SelectPlan) -> Compiled:
         if isinstance(plan, Plan):
             return self._part(plan, "statement")
-        base = self._part(plan.base, "statement")
+        base = self._part(plan.base, "base")
         parts = [self._part(where, "where") for where in plan.where]
         sql = base.sql
         if parts:

@@ -33,10 +33,6 @@ def stored_json(value: Any) -> str | None:
     if value is None:
         return None
     try:
-        return (
-            "{"
-            + ", ".join([f"{json_text(key)}: {json_text(item)}" for key, item in value.items()])
-            + "}"
-        )
+        return "{" + ", ".join([f"{json_text(key)}: {json_text(item)}" for key, item in value.items()]) + "}"
     except (AttributeError, TypeError):  # not a dict, or a value that is not text
         return _encode_json(value)
