@@ -165,8 +165,9 @@ def test_weekly_report_to_a_file_imports_no_pydantic(cli: Cli, org: object, tmp_
         ["request", "list", "--overdue", "--limit", "5"],
         ["request", "list", "--to", "IT", "--status", "open", "--format", "csv"],
         ["request", "list", "--escalated", "--since", "2026-11-01", "--format", "json"],
+        ["report", "export", "requests", "--since", "2026-11-01"],
     ],
-    ids=["overdue", "csv", "json"],
+    ids=["overdue", "csv", "json", "export"],
 )
 def test_request_list_runs_plans_without_sqlalchemy(cli: Cli, org: object, argv: list[str]) -> None:
     new_request(cli, "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")

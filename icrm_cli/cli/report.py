@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, reading, session
+from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, reading
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -104,16 +104,17 @@ def export(
 ) -> None:
     """Stream a whole table as CSV (JSON keys as header) or a JSON array, for spreadsheets."""
     from icrm_cli.output.report_export import write_export
-    from icrm_cli.services.report.export import export as export_table
+    from icrm_cli.services.report.export import open_export
 
-    with session(ctx) as (sess, policy):
+    with reading(ctx) as (reader, policy):
         clock = policy.clock
         start = clock.parse(since, edge="start", what="--since") if since else None
         end = clock.parse(until, edge="end", what="--until") if until else None
-        data = export_table(sess, table.strip().lower(), now=clock.now(), since=start, until=end)
+        name = table.strip().lower()
         opts = output_options(policy, fmt, output, excel)
         try:
-            write_export(data.keys, data.kinds, data.batches, opts, total=data.total, label=table)
+            with open_export(reader, name, now=clock.now(), since=start, until=end) as data:
+                write_export(data.keys, data.kinds, data.batches, opts, total=data.total, label=table)
         except BrokenPipeError:  # `icrm report export ... | head`: the reader has seen enough
             import os
             import sys

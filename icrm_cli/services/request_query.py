@@ -67,6 +67,9 @@ FILTERS = {
     )
 }
 URGENT_FIRST, NEWEST_FIRST = Plan(f"{_Q}:urgent_first"), Plan(f"{_Q}:newest_first")
+OLDEST_FIRST = Plan(f"{_Q}:oldest_first")
+# `report export requests`: every key, then the SLA pause columns, oldest first.
+EXPORT_KEYS = (*REQUEST_KEYS, "paused_seconds", "waiting_since")
 MODES = ("typed", "raw", "utf8")
 
 
@@ -79,16 +82,18 @@ def field_kind(key: str) -> str:
     return "time" if key.endswith(("_at", "_since")) else "text"
 
 
-def columns_plan(mode: str) -> Plan:
-    return Plan(f"{_Q}:columns", (mode, _STORED_KEYS if mode == "typed" else REQUEST_KEYS))
+def columns_plan(mode: str, keys: tuple[str, ...] = REQUEST_KEYS) -> Plan:
+    return Plan(f"{_Q}:columns", (mode, _STORED_KEYS if mode == "typed" else keys))
 
 
 SHIPPED = (
     *((columns_plan(mode), "base") for mode in MODES),
+    *((columns_plan(mode, EXPORT_KEYS), "base") for mode in ("raw", "utf8")),
     (COUNT, "base"),
     *((plan, "where") for plan in FILTERS.values()),
     (URGENT_FIRST, "order"),
     (NEWEST_FIRST, "order"),
+    (OLDEST_FIRST, "order"),
 )
 
 
@@ -106,6 +111,7 @@ class RequestFilter:
     escalated: bool = False
     ids: Sequence[int] = field(default_factory=tuple)
     limit: int | None = None
+    oldest_first: bool = False  # else the list's order (see _plan)
 
 
 def request_dict(request: Request, now: datetime) -> dict[str, Any]:
@@ -151,13 +157,18 @@ def _conditions(reader: Reader, filt: RequestFilter, now: datetime) -> tuple[lis
     return names, params
 
 
-def _plan(mode: str, names: list[str], filt: RequestFilter) -> SelectPlan:
-    """Overdue and due-soon lists come most urgent first; others newest first."""
-    urgent = filt.overdue or filt.due_within is not None
+def _plan(
+    mode: str, names: list[str], filt: RequestFilter, keys: tuple[str, ...] = REQUEST_KEYS
+) -> SelectPlan:
+    """Overdue and due-soon lists come most urgent first; others newest first (exports oldest first)."""
+    if filt.oldest_first:
+        order = OLDEST_FIRST
+    else:
+        order = URGENT_FIRST if filt.overdue or filt.due_within is not None else NEWEST_FIRST
     return SelectPlan(
-        base=columns_plan(mode),
+        base=columns_plan(mode, keys),
         where=tuple(FILTERS[name] for name in names),
-        order=URGENT_FIRST if urgent else NEWEST_FIRST,
+        order=order,
         limit=filt.limit is not None,
     )
 
@@ -182,8 +193,11 @@ def _dicts(rows: Iterator[tuple[Any, ...]], now: datetime) -> Iterator[dict[str,
         yield {key: values[key] for key in REQUEST_KEYS}
 
 
-def request_rows(executor: Reader | Session, filt: RequestFilter, now: datetime) -> RowStream:
-    """Matching requests as plain rows in :data:`REQUEST_KEYS` order, for CSV and JSON.
+def request_rows(
+    executor: Reader | Session, filt: RequestFilter, now: datetime, keys: tuple[str, ...] = REQUEST_KEYS
+) -> RowStream:
+    """Matching requests as plain rows of ``keys`` (:data:`REQUEST_KEYS` or :data:`EXPORT_KEYS`),
+    for CSV and JSON.
 
     Same rows and order as :func:`iter_requests`; the filter is checked before
     anything is read.
@@ -198,11 +212,11 @@ def request_rows(executor: Reader | Session, filt: RequestFilter, now: datetime)
 
     def batches(utf8: bool) -> Iterator[list[Sequence[Any]]]:
         mode = "utf8" if utf8 else "raw"
-        for batch in reader.batches(_plan(mode, names, filt), params):
+        for batch in reader.batches(_plan(mode, names, filt, keys), params):
             yield list(batch)
 
-    kinds = [field_kind(key) for key in REQUEST_KEYS]
-    return RowStream(list(REQUEST_KEYS), kinds, total, Batches(batches, can_utf8=reader.dialect == "sqlite"))
+    kinds = [field_kind(key) for key in keys]
+    return RowStream(list(keys), kinds, total, Batches(batches, can_utf8=reader.dialect == "sqlite"))
 
 
 def request_detail(session: Session, request_id: int, now: datetime) -> dict[str, Any]:

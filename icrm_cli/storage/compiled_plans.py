@@ -112,6 +112,11 @@ PLANS: dict[str, Compiled] = {
         constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
         kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
     ),
+    "icrm_cli.services.queries.requests:columns('raw', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id', 'paused_seconds', 'waiting_since'))": Compiled(
+        sql='SELECT request.id AS id, request.title AS title, request.description AS description, request.from_dept AS from_dept, request.to_dept AS to_dept, request.requester AS requester, request.owner AS owner, request.priority AS priority, request.status AS status, request.created_at AS created_at, request.acknowledged_at AS acknowledged_at, request.resolved_at AS resolved_at, request.closed_at AS closed_at, request.due_at AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, request.transfers AS transfers, request.reopened AS reopened, request.meeting_id AS meeting_id, request.paused_seconds AS paused_seconds, request.waiting_since AS waiting_since \nFROM request',
+        constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
+        kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    ),
     "icrm_cli.services.queries.requests:columns('typed', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'transfers', 'reopened', 'meeting_id'))": Compiled(
         sql='SELECT request.id, request.title, request.description, request.from_dept, request.to_dept, request.requester, request.owner, request.priority, request.status, request.created_at, request.acknowledged_at, request.resolved_at, request.closed_at, request.due_at, request.transfers, request.reopened, request.meeting_id \nFROM request',
         kinds=(None, None, None, None, None, None, None, None, None, 'time', 'time', 'time', 'time', 'time', None, None, None),
@@ -120,6 +125,11 @@ PLANS: dict[str, Compiled] = {
         sql='SELECT CAST(request.id AS BLOB) AS id, CAST(request.title AS BLOB) AS title, CAST(request.description AS BLOB) AS description, CAST(request.from_dept AS BLOB) AS from_dept, CAST(request.to_dept AS BLOB) AS to_dept, CAST(request.requester AS BLOB) AS requester, CAST(request.owner AS BLOB) AS owner, CAST(request.priority AS BLOB) AS priority, CAST(request.status AS BLOB) AS status, CAST(request.created_at AS BLOB) AS created_at, CAST(request.acknowledged_at AS BLOB) AS acknowledged_at, CAST(request.resolved_at AS BLOB) AS resolved_at, CAST(request.closed_at AS BLOB) AS closed_at, CAST(request.due_at AS BLOB) AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, CAST(request.transfers AS BLOB) AS transfers, CAST(request.reopened AS BLOB) AS reopened, CAST(request.meeting_id AS BLOB) AS meeting_id \nFROM request',
         constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
         kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    ),
+    "icrm_cli.services.queries.requests:columns('utf8', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id', 'paused_seconds', 'waiting_since'))": Compiled(
+        sql='SELECT CAST(request.id AS BLOB) AS id, CAST(request.title AS BLOB) AS title, CAST(request.description AS BLOB) AS description, CAST(request.from_dept AS BLOB) AS from_dept, CAST(request.to_dept AS BLOB) AS to_dept, CAST(request.requester AS BLOB) AS requester, CAST(request.owner AS BLOB) AS owner, CAST(request.priority AS BLOB) AS priority, CAST(request.status AS BLOB) AS status, CAST(request.created_at AS BLOB) AS created_at, CAST(request.acknowledged_at AS BLOB) AS acknowledged_at, CAST(request.resolved_at AS BLOB) AS resolved_at, CAST(request.closed_at AS BLOB) AS closed_at, CAST(request.due_at AS BLOB) AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, CAST(request.transfers AS BLOB) AS transfers, CAST(request.reopened AS BLOB) AS reopened, CAST(request.meeting_id AS BLOB) AS meeting_id, CAST(request.paused_seconds AS BLOB) AS paused_seconds, CAST(request.waiting_since AS BLOB) AS waiting_since \nFROM request',
+        constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
+        kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
     ),
     'icrm_cli.services.queries.requests:count()': Compiled(
         sql='SELECT count(*) AS count_1 \nFROM request',
@@ -144,6 +154,9 @@ PLANS: dict[str, Compiled] = {
     ),
     'icrm_cli.services.queries.requests:newest_first()': Compiled(
         sql='request.id DESC',
+    ),
+    'icrm_cli.services.queries.requests:oldest_first()': Compiled(
+        sql='request.id',
     ),
     'icrm_cli.services.queries.requests:overdue()': Compiled(
         sql='request.status IN (__[POSTCOMPILE_overdue_status_1]) AND request.due_at < :now',

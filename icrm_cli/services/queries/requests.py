@@ -106,3 +106,7 @@ def urgent_first() -> list[Any]:
 
 def newest_first() -> list[Any]:
     return [R.id.desc()]
+
+
+def oldest_first() -> list[Any]:
+    return [R.id]

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from icrm_cli.services.escalations import ESCALATION_KEYS
 from icrm_cli.services.feedback import FEEDBACK_KEYS
-from icrm_cli.services.report.export import ExportSpec, Field
+from icrm_cli.services.report.export_tables import ExportSpec, Field
 from icrm_cli.storage.models import Escalation, Feedback, Meeting, MeetingAttendee, MeetingDepartment, Person
 
 FEEDBACK_EXPORT_KEYS = FEEDBACK_KEYS
