@@ -286,3 +286,25 @@ def test_parts_the_light_reader_cannot_put_together_are_refused_when_compiled() 
         compile_plan(Plan(f"{__name__}:_filtered_base"), "base")
     with pytest.raises(TypeError, match="tuple IN"):
         bind(Compiled(sql="SELECT 1 WHERE (a, b) IN (__[POSTCOMPILE_pairs])"), {"pairs": [(1, 2)]})
+
+
+def test_an_export_since_a_date_is_the_full_export_cut_there(
+    readers: tuple[SqliteReader, SqlAlchemyReader],
+) -> None:
+    """Read through the created_at index and sorted (see queries.requests.oldest_first_in_range)."""
+    from icrm_cli.services.request_query import EXPORT_KEYS
+
+    light, general = readers
+    since = NOW - timedelta(days=20)
+
+    def exported(reader: Any, start: datetime | None) -> list[tuple[Any, ...]]:
+        filt = RequestFilter(since=start, oldest_first=True)
+        stream = request_rows(reader, filt, NOW, EXPORT_KEYS)
+        return [tuple(row) for batch in stream.batches for row in batch]
+
+    created = EXPORT_KEYS.index("created_at")
+    whole = exported(light, None)
+    assert [row[0] for row in whole] == sorted(row[0] for row in whole)
+    cut = [row for row in whole if read_time(row[created]) >= since]  # type: ignore[operator]
+    assert 0 < len(cut) < len(whole)
+    assert exported(light, since) == cut == exported(general, since)

@@ -67,7 +67,7 @@ FILTERS = {
     )
 }
 URGENT_FIRST, NEWEST_FIRST = Plan(f"{_Q}:urgent_first"), Plan(f"{_Q}:newest_first")
-OLDEST_FIRST = Plan(f"{_Q}:oldest_first")
+OLDEST_FIRST, OLDEST_FIRST_IN_RANGE = Plan(f"{_Q}:oldest_first"), Plan(f"{_Q}:oldest_first_in_range")
 # `report export requests`: every key, then the SLA pause columns, oldest first.
 EXPORT_KEYS = (*REQUEST_KEYS, "paused_seconds", "waiting_since")
 MODES = ("typed", "raw", "utf8")
@@ -94,6 +94,7 @@ SHIPPED = (
     (URGENT_FIRST, "order"),
     (NEWEST_FIRST, "order"),
     (OLDEST_FIRST, "order"),
+    (OLDEST_FIRST_IN_RANGE, "order"),
 )
 
 
@@ -162,7 +163,8 @@ def _plan(
 ) -> SelectPlan:
     """Overdue and due-soon lists come most urgent first; others newest first (exports oldest first)."""
     if filt.oldest_first:
-        order = OLDEST_FIRST
+        ranged = filt.since is not None or filt.until is not None
+        order = OLDEST_FIRST_IN_RANGE if ranged else OLDEST_FIRST
     else:
         order = URGENT_FIRST if filt.overdue or filt.due_within is not None else NEWEST_FIRST
     return SelectPlan(

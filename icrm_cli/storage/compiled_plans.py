@@ -158,6 +158,9 @@ PLANS: dict[str, Compiled] = {
     'icrm_cli.services.queries.requests:oldest_first()': Compiled(
         sql='request.id',
     ),
+    'icrm_cli.services.queries.requests:oldest_first_in_range()': Compiled(
+        sql='request.id + 0',
+    ),
     'icrm_cli.services.queries.requests:overdue()': Compiled(
         sql='request.status IN (__[POSTCOMPILE_overdue_status_1]) AND request.due_at < :now',
         constants={'overdue_status_1': ['acknowledged', 'in_progress', 'open']},
