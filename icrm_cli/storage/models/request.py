@@ -17,7 +17,6 @@ class Request(SQLModel, table=True):
         Index("ix_request_to_status", "to_dept", "status"),
         Index("ix_request_from_status", "from_dept", "status"),
         Index("ix_request_created", "created_at"),
-        Index("ix_request_resolved", "resolved_at"),
         Index("ix_request_owner", "owner"),
         Index("ix_request_meeting", "meeting_id"),
         Index("ix_request_resolved_closed_due", "resolved_at", "closed_at", "due_at"),
