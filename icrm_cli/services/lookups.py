@@ -7,30 +7,43 @@ raises the usual error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from icrm_cli.storage.plans import Plan, Reader, first
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 DEPARTMENT_CODE = Plan("icrm_cli.services.queries.org:department_code")
 PERSON_ID = Plan("icrm_cli.services.queries.org:person_id")
 SHIPPED = ((DEPARTMENT_CODE, "statement"), (PERSON_ID, "statement"))
 
 
-def department_code(reader: Reader, code: str) -> str:
-    """The stored code of department ``code`` (active or not); unknown ones are a NotFoundError."""
-    found = first(reader, DEPARTMENT_CODE, {"code": code})
+def _exact_or_usual(
+    reader: Reader, plan: Plan, params: dict[str, str], usual: Callable[[Session], str]
+) -> str:
+    """The exact match found by ``plan``, else what the usual ORM lookup ``usual`` resolves or raises."""
+    found = first(reader, plan, params)
     if found is not None:
         return str(found)
-    from icrm_cli.services.org import get_department
-
     with reader.session() as session:
-        return get_department(session, code, active=False).code
+        return usual(session)
+
+
+def department_code(reader: Reader, code: str) -> str:
+    """The stored code of department ``code`` (active or not); unknown ones are a NotFoundError."""
+    from icrm_cli.services import org
+
+    return _exact_or_usual(
+        reader, DEPARTMENT_CODE, {"code": code}, lambda s: org.get_department(s, code, active=False).code
+    )
 
 
 def person_id(reader: Reader, ident: str) -> str:
     """The id of person ``ident`` (active or not); unknown ones are a NotFoundError."""
-    found = first(reader, PERSON_ID, {"person": ident})
-    if found is not None:
-        return str(found)
-    from icrm_cli.services.org import get_person
+    from icrm_cli.services import org
 
-    with reader.session() as session:
-        return get_person(session, ident, active=False).id
+    return _exact_or_usual(
+        reader, PERSON_ID, {"person": ident}, lambda s: org.get_person(s, ident, active=False).id
+    )
