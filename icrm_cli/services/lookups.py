@@ -33,17 +33,21 @@ def _exact_or_usual(
 
 def department_code(reader: Reader, code: str) -> str:
     """The stored code of department ``code`` (active or not); unknown ones are a NotFoundError."""
-    from icrm_cli.services import org
 
-    return _exact_or_usual(
-        reader, DEPARTMENT_CODE, {"code": code}, lambda s: org.get_department(s, code, active=False).code
-    )
+    def usual(session: Session) -> str:
+        from icrm_cli.services.org import get_department  # the ORM: only when the light query missed
+
+        return get_department(session, code, active=False).code
+
+    return _exact_or_usual(reader, DEPARTMENT_CODE, {"code": code}, usual)
 
 
 def person_id(reader: Reader, ident: str) -> str:
     """The id of person ``ident`` (active or not); unknown ones are a NotFoundError."""
-    from icrm_cli.services import org
 
-    return _exact_or_usual(
-        reader, PERSON_ID, {"person": ident}, lambda s: org.get_person(s, ident, active=False).id
-    )
+    def usual(session: Session) -> str:
+        from icrm_cli.services.org import get_person
+
+        return get_person(session, ident, active=False).id
+
+    return _exact_or_usual(reader, PERSON_ID, {"person": ident}, usual)
