@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from icrm_cli.services.escalations import (
+from icrm_cli.domain.escalation.lifecycle import (
     escalations_for_request,
     open_escalations_between,
 )
-from icrm_cli.services.queries.requests import escalated as with_open_escalation
+from icrm_cli.domain.requests.statements import escalated as with_open_escalation
 from icrm_cli.storage.core import REQUEST
 from icrm_cli.storage.engine import open_database
 from tests.conftest import Cli, new_request

@@ -12,8 +12,8 @@ from tests.conftest import Cli
 
 
 def test_demo_escalations(cli: Cli, db_path: Path, frozen: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from icrm_cli.services import demo
-    from icrm_cli.services.demo import escalations
+    from icrm_cli import demo
+    from icrm_cli.demo import escalations
     from icrm_cli.storage.engine import open_database
 
     if not any(name == "escalations" for name, _ in demo.PARTS):

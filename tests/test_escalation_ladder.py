@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from icrm_cli.services.escalation_ladder import ancestry, arbiter_department, who_must_act
+from icrm_cli.domain.escalation.ladder import ancestry, arbiter_department, who_must_act
 from icrm_cli.storage.engine import open_database
 from tests.conftest import Cli
 

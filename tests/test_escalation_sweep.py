@@ -13,8 +13,8 @@ from typing import Any
 
 import time_machine
 
-from icrm_cli.services.escalation_sweep import human_duration, target_rule
-from icrm_cli.services.policy import build_policy
+from icrm_cli.domain.escalation.sweep import human_duration, target_rule
+from icrm_cli.domain.org.settings import build_policy
 from tests.conftest import FROZEN_AT, Cli, new_request
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from icrm_cli.domain.requests.query import REQUEST_KEYS
 from icrm_cli.output import report_export
 from icrm_cli.output.report_export import TimeText
-from icrm_cli.services.request_query import REQUEST_KEYS
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli, new_request
 

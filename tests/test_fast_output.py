@@ -148,10 +148,10 @@ def filed(cli: Cli, org: object, frozen: Any) -> list[int]:
 
 def _rendered(fmt: str, *args: str, excel: bool = False) -> bytes:
     """The same list through the general renderer (``emit_rows``), as before the fast path."""
+    from icrm_cli.domain.org.settings import load_policy
+    from icrm_cli.domain.requests.query import RequestFilter, iter_requests
     from icrm_cli.output import OutputOptions, emit_rows
     from icrm_cli.output.columns import REQUEST_COLUMNS
-    from icrm_cli.services.policy import load_policy
-    from icrm_cli.services.request_query import RequestFilter, iter_requests
     from icrm_cli.storage.engine import open_database
 
     out = io.BytesIO()

@@ -13,8 +13,8 @@ from tests.conftest import SHANGHAI, Cli
 
 
 def test_demo_feedback(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from icrm_cli.services import demo
-    from icrm_cli.services.demo import feedback
+    from icrm_cli import demo
+    from icrm_cli.demo import feedback
     from icrm_cli.storage.engine import open_database
 
     if not any(name == "feedback" for name, _ in demo.PARTS):

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from icrm_cli.domain.feedback.entries import parse_score
+from icrm_cli.domain.feedback.surveys import period_window
 from icrm_cli.errors import InvalidValueError
-from icrm_cli.services.feedback import parse_score
-from icrm_cli.services.surveys import period_window
 from icrm_cli.timeutil import Clock
 
 

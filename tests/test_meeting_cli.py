@@ -282,9 +282,9 @@ def test_organiser_outside_org_without_departments_fails(cli: Cli, org: Path) ->
 def test_service_unit_create_and_cancel(cli: Cli, org: Path, db_path: Path) -> None:
     from datetime import timedelta
 
+    from icrm_cli.domain.meetings import schedule as meetings
+    from icrm_cli.domain.org.settings import load_policy
     from icrm_cli.errors import TransitionError
-    from icrm_cli.services import meetings
-    from icrm_cli.services.policy import load_policy
     from icrm_cli.storage.engine import open_database
 
     db = open_database(str(db_path))

@@ -11,8 +11,8 @@ from tests.conftest import Cli
 
 
 def test_demo_meetings(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from icrm_cli.services import demo
-    from icrm_cli.services.demo import meetings
+    from icrm_cli import demo
+    from icrm_cli.demo import meetings
 
     if not any(name == "meetings" for name, _ in demo.PARTS):
         monkeypatch.setattr(demo, "PARTS", [*demo.PARTS, ("meetings", meetings.build)])

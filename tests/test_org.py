@@ -279,8 +279,8 @@ def test_show_empty(cli: Cli) -> None:
 def test_apply_org_unit_dry_run_and_session_left_usable(db_path: Path, org_file: Path) -> None:
     from sqlmodel import select
 
-    from icrm_cli.services.org import apply_org, get_department
-    from icrm_cli.services.orgfile import read_org_file
+    from icrm_cli.domain.org.apply import apply_org, get_department
+    from icrm_cli.domain.org.orgfile import read_org_file
     from icrm_cli.storage.engine import open_database
     from icrm_cli.storage.models import Department
 

@@ -21,14 +21,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import sqlite
 from typer.testing import CliRunner
 
-from icrm_cli.services.policy import load_policy
-from icrm_cli.services.report.weekly import weekly_report
-from icrm_cli.services.request_query import FILTERS, RequestFilter, iter_requests, request_rows
-from icrm_cli.storage import compiled_plans
+from icrm_cli.domain import compiled_plans
+from icrm_cli.domain.org.settings import load_policy
+from icrm_cli.domain.plan_catalog import PLAN_USERS
+from icrm_cli.domain.reading import open_reader
+from icrm_cli.domain.report.weekly import weekly_report
+from icrm_cli.domain.requests.query import FILTERS, RequestFilter, iter_requests, request_rows
 from icrm_cli.storage.engine import open_database
 from icrm_cli.storage.plan_compiler import compile_plan, shipped
 from icrm_cli.storage.plans import Compiled, Plan
-from icrm_cli.storage.readers import open_reader
 from icrm_cli.storage.sa_reader import SqlAlchemyReader
 from icrm_cli.storage.sqlite_reader import SqliteReader, bind
 from icrm_cli.storage.sqlite_values import read_time, stored_json, stored_time
@@ -60,8 +61,8 @@ def readers(demo_db: Path) -> Iterator[tuple[SqliteReader, SqlAlchemyReader]]:
 
 
 def test_compiled_plans_are_current() -> None:
-    """Run `python -m icrm_cli.storage.plan_compiler` when this fails."""
-    plans = shipped()
+    """Run `python -m icrm_cli.domain.plan_catalog` when this fails."""
+    plans = shipped(PLAN_USERS)
     assert {plan.key for plan, _ in plans} == set(compiled_plans.PLANS)
     for plan, part in plans:
         assert compiled_plans.PLANS[plan.key] == compile_plan(plan, part), plan.key
@@ -210,7 +211,7 @@ def test_a_new_file_is_created_and_a_pending_schema_upgraded_first(tmp_path: Pat
     target = tmp_path / "new.db"
     with open_reader(str(target)) as reader:
         assert isinstance(reader, SqliteReader)  # created and migrated by the usual path, then read light
-        assert list(reader.rows(Plan("icrm_cli.services.queries.org:departments"))) == []
+        assert list(reader.rows(Plan("icrm_cli.domain.org.statements:departments"))) == []
 
 
 def test_a_newer_schema_is_refused_by_the_light_reader(cli: Cli, org: Path, db_path: Path) -> None:
@@ -292,7 +293,7 @@ def test_an_export_since_a_date_is_the_full_export_cut_there(
     readers: tuple[SqliteReader, SqlAlchemyReader],
 ) -> None:
     """Read through the created_at index and sorted (see queries.requests.oldest_first_in_range)."""
-    from icrm_cli.services.request_query import EXPORT_KEYS
+    from icrm_cli.domain.requests.query import EXPORT_KEYS
 
     light, general = readers
     since = NOW - timedelta(days=20)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from icrm_cli.domain.report.weeks import last_complete_week, parse_week
 from icrm_cli.errors import InvalidValueError
-from icrm_cli.services.report.weeks import last_complete_week, parse_week
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli
 

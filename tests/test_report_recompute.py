@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from icrm_cli.services.demo.requests import OrgPeople, generate
-from icrm_cli.services.policy import load_policy
+from icrm_cli.demo.requests import OrgPeople, generate
+from icrm_cli.domain.org.settings import load_policy
 from icrm_cli.storage.engine import open_database
 from icrm_cli.storage.models import Department, Event, Person, Request
 from tests.conftest import SHANGHAI, Cli

@@ -70,7 +70,7 @@ UNWANTED = (
     "rich",
     "yaml",
     "icrm_cli.storage.models",
-    "icrm_cli.services.org",
+    "icrm_cli.domain.org.apply",
     "icrm_cli.cli.request",
     "icrm_cli.storage.migrations.m0001_initial",
 )

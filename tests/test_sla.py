@@ -12,12 +12,13 @@ import pytest
 import time_machine
 from sqlmodel import Session
 
+from icrm_cli.domain.events import history
+from icrm_cli.domain.org.apply import apply_org
+from icrm_cli.domain.org.orgfile import read_org_file
+from icrm_cli.domain.org.settings import Policy, load_policy
+from icrm_cli.domain.requests import lifecycle as requests
+from icrm_cli.domain.requests import states as request_states
 from icrm_cli.errors import InvalidValueError, TransitionError
-from icrm_cli.services import request_states, requests
-from icrm_cli.services.events import history
-from icrm_cli.services.org import apply_org
-from icrm_cli.services.orgfile import read_org_file
-from icrm_cli.services.policy import Policy, load_policy
 from icrm_cli.storage.engine import open_database
 from tests.conftest import FROZEN_AT, Cli, new_request
 

@@ -74,7 +74,7 @@ def test_demo_is_deterministic(
     cli: Cli, tmp_path: Path, frozen: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same seed at the same moment gives the same database, stored as SQLAlchemy would store it."""
-    from icrm_cli.services import demo
+    from icrm_cli import demo
     from icrm_cli.storage.engine import open_database
     from icrm_cli.storage.stored_rows import Sink
 

@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
+from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import InvalidValueError
-from icrm_cli.services.text import clean_text, clean_title
 
 
 def _is_control(char: str) -> bool:

@@ -16,8 +16,8 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from icrm_cli.domain.org.settings import Policy
     from icrm_cli.output import OutputOptions
-    from icrm_cli.services.policy import Policy
     from icrm_cli.storage.engine import Database
     from icrm_cli.storage.plans import Reader
 
@@ -102,7 +102,7 @@ def database(ctx: typer.Context) -> Iterator[Database]:
 @contextmanager
 def session(ctx: typer.Context, *, write: bool = False) -> Iterator[tuple[Session, Policy]]:
     """One transaction with the org policy loaded; commits only if the block succeeds."""
-    from icrm_cli.services.policy import load_policy
+    from icrm_cli.domain.org.settings import load_policy
 
     with database(ctx) as db, db.session(write=write) as sess:
         yield sess, load_policy(sess)
@@ -115,8 +115,8 @@ def reading(ctx: typer.Context) -> Iterator[tuple[Reader, Policy]]:
     For read paths written as plans (the request list, the weekly report): on
     SQLite they run without loading SQLAlchemy (see ``storage/plans.py``).
     """
-    from icrm_cli.services.policy import load_policy
-    from icrm_cli.storage.readers import open_reader
+    from icrm_cli.domain.org.settings import load_policy
+    from icrm_cli.domain.reading import open_reader
 
     with open_reader(state(ctx).target) as reader:
         yield reader, load_policy(reader)

@@ -25,7 +25,7 @@ def check(ctx: typer.Context) -> None:
     """Integrity check, foreign keys and schema version; exit 1 if anything is wrong."""
     from icrm_cli.errors import DatabaseError
     from icrm_cli.output import emit_message
-    from icrm_cli.services.maintenance import check as run_check
+    from icrm_cli.storage.maintenance import check as run_check
 
     with database(ctx) as db:
         result = run_check(db)
@@ -48,7 +48,7 @@ def backup(
 ) -> None:
     """Online backup, safe while others write."""
     from icrm_cli.output import emit_message
-    from icrm_cli.services.maintenance import backup as run_backup
+    from icrm_cli.storage.maintenance import backup as run_backup
 
     with database(ctx) as db:
         size = run_backup(db, file)

@@ -23,8 +23,8 @@ def demo(
     import sys
 
     from icrm_cli.cli.report import print_weekly_report
-    from icrm_cli.services.demo import run_demo
-    from icrm_cli.services.policy import load_policy
+    from icrm_cli.demo import run_demo
+    from icrm_cli.domain.org.settings import load_policy
 
     with database(ctx) as db:
         result = run_demo(db, requests=requests, seed=seed, actor=state(ctx).who)

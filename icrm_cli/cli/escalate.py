@@ -63,7 +63,7 @@ def _columns() -> tuple[tuple[Column, ...], tuple[Column, ...], tuple[Column, ..
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     """``must_act`` as one text cell (table and CSV); JSON keeps the list of objects."""
-    from icrm_cli.services.escalation_ladder import describe_people
+    from icrm_cli.domain.escalation.ladder import describe_people
 
     return {**row, "must_act": describe_people(row["must_act"])}
 
@@ -86,8 +86,8 @@ def request_section(escalations: list[dict[str, Any]], fmt: str) -> Section:
 
 
 def _confirm(fmt: ShowFormat, escalation_id: int, message: str, ctx: typer.Context) -> None:
+    from icrm_cli.domain.escalation.lifecycle import escalation_detail
     from icrm_cli.output import emit_message, emit_object
-    from icrm_cli.services.escalations import escalation_detail
 
     with session(ctx) as (sess, policy):
         detail = escalation_detail(sess, escalation_id)
@@ -112,8 +112,8 @@ def open_(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Open an escalation at level 1 (the two interface contacts)."""
-    from icrm_cli.services.escalation_ladder import describe_people
-    from icrm_cli.services.escalations import escalation_dict, open_escalation
+    from icrm_cli.domain.escalation.ladder import describe_people
+    from icrm_cli.domain.escalation.lifecycle import escalation_dict, open_escalation
 
     with session(ctx, write=True) as (sess, policy):
         escalation = open_escalation(
@@ -140,8 +140,8 @@ def raise_(
     ctx: typer.Context, escalation_id: IdArg, reason: ReasonOpt, fmt: ShowFormatOpt = ShowFormat.table
 ) -> None:
     """Move an open escalation one level up (at most level 3, arbitration)."""
-    from icrm_cli.services.escalation_ladder import describe_people
-    from icrm_cli.services.escalations import escalation_dict, raise_escalation
+    from icrm_cli.domain.escalation.ladder import describe_people
+    from icrm_cli.domain.escalation.lifecycle import escalation_dict, raise_escalation
 
     with session(ctx, write=True) as (sess, policy):
         escalation = raise_escalation(sess, policy, escalation_id, actor=state(ctx).who, reason=reason)
@@ -169,7 +169,7 @@ def resolve(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Close an escalation with the decision reached."""
-    from icrm_cli.services.escalations import resolve_escalation
+    from icrm_cli.domain.escalation.lifecycle import resolve_escalation
 
     with session(ctx, write=True) as (sess, policy):
         resolve_escalation(
@@ -191,8 +191,8 @@ def list_(
     excel: ExcelOpt = False,
 ) -> None:
     """List escalations (open first, newest first) with who must act now."""
+    from icrm_cli.domain.escalation.lifecycle import list_escalations
     from icrm_cli.output import emit_rows
-    from icrm_cli.services.escalations import list_escalations
 
     with session(ctx) as (sess, policy):
         rows = list_escalations(sess, open_only=open_only, level=level, dept=dept)
@@ -209,8 +209,8 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, escalation_id: IdArg, fmt: ShowFormatOpt = ShowFormat.table) -> None:
     """One escalation: who must act now (names, emails) and the history of its levels."""
+    from icrm_cli.domain.escalation.lifecycle import escalation_detail
     from icrm_cli.output import Column, Section, emit_record
-    from icrm_cli.services.escalations import escalation_detail
 
     with session(ctx) as (sess, policy):
         detail = escalation_detail(sess, escalation_id)
@@ -239,8 +239,8 @@ def sweep(
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Escalate overdue requests by the org file's rules (for cron; prints nothing when idle)."""
+    from icrm_cli.domain.escalation.sweep import sweep as run_sweep
     from icrm_cli.output import emit_object, emit_rows, emit_text
-    from icrm_cli.services.escalation_sweep import sweep as run_sweep
 
     with session(ctx, write=not dry_run) as (sess, policy):
         actions = run_sweep(sess, policy, actor=state(ctx).who, dry_run=dry_run)

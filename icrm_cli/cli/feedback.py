@@ -113,9 +113,9 @@ def give(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Rate a supplier department, thank it, state an expectation, or file a complaint."""
+    from icrm_cli.domain.feedback.entries import FeedbackInput, feedback_dict
+    from icrm_cli.domain.feedback.entries import give as give_feedback
     from icrm_cli.output import emit_message, emit_object
-    from icrm_cli.services.feedback import FeedbackInput, feedback_dict
-    from icrm_cli.services.feedback import give as give_feedback
 
     given = FeedbackInput(
         kind=kind.value,
@@ -157,8 +157,8 @@ def list_(
     excel: ExcelOpt = False,
 ) -> None:
     """List feedback, newest first."""
+    from icrm_cli.domain.feedback.entries import FeedbackFilter, iter_feedback
     from icrm_cli.output import emit_rows
-    from icrm_cli.services.feedback import FeedbackFilter, iter_feedback
 
     with session(ctx) as (sess, policy):
         clock = policy.clock
@@ -181,9 +181,9 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, feedback_id: IdArg, fmt: ShowFormatOpt = ShowFormat.table) -> None:
     """One piece of feedback with its history."""
+    from icrm_cli.domain.feedback.entries import feedback_detail
     from icrm_cli.output import Section, emit_record
     from icrm_cli.output.columns import EVENT_COLUMNS
-    from icrm_cli.services.feedback import feedback_detail
 
     with session(ctx) as (sess, policy):
         detail = feedback_detail(sess, feedback_id)
@@ -204,8 +204,8 @@ def respond(
     note: Annotated[str, typer.Option("--note", help="The answer: what was found and what will be done.")],
 ) -> None:
     """Answer a complaint (someone of the supplier department; use --as)."""
+    from icrm_cli.domain.feedback.entries import respond as respond_to
     from icrm_cli.output import emit_message
-    from icrm_cli.services.feedback import respond as respond_to
 
     with session(ctx, write=True) as (sess, policy):
         item = respond_to(sess, policy, feedback_id, note=note, actor=state(ctx).who)
@@ -216,8 +216,8 @@ def respond(
 @app.command("close")
 def close(ctx: typer.Context, feedback_id: IdArg) -> None:
     """The complaining side confirms the complaint was followed up and is done."""
+    from icrm_cli.domain.feedback.entries import close as close_complaint
     from icrm_cli.output import emit_message
-    from icrm_cli.services.feedback import close as close_complaint
 
     with session(ctx, write=True) as (sess, policy):
         item = close_complaint(sess, policy, feedback_id, actor=state(ctx).who)
@@ -266,8 +266,8 @@ def summary(
     excel: ExcelOpt = False,
 ) -> None:
     """Satisfaction per supplier department and per (customer, supplier) pair."""
+    from icrm_cli.domain.feedback.summary import summary as build_summary
     from icrm_cli.output import Column, Section, emit_object, emit_record, emit_rows
-    from icrm_cli.services.feedback_summary import summary as build_summary
 
     with session(ctx) as (sess, policy):
         clock = policy.clock

@@ -43,8 +43,8 @@ def start(
     ] = None,
 ) -> None:
     """Invite every customer → supplier pair with requests resolved in the window."""
+    from icrm_cli.domain.feedback.surveys import start as start_survey
     from icrm_cli.output import emit_message
-    from icrm_cli.services.surveys import start as start_survey
 
     with session(ctx, write=True) as (sess, policy):
         clock = policy.clock
@@ -72,8 +72,8 @@ def export(
     excel: ExcelOpt = False,
 ) -> None:
     """One row per invited pair with empty score and comment columns to fill in."""
+    from icrm_cli.domain.feedback.surveys import EXPORT_HEADER, export_rows
     from icrm_cli.output import Column, emit_rows
-    from icrm_cli.services.surveys import EXPORT_HEADER, export_rows
 
     with session(ctx) as (sess, policy):
         rows = export_rows(sess, period)
@@ -89,8 +89,8 @@ def import_(
     ],
 ) -> None:
     """Record each scored row as a rating: all rows or none."""
+    from icrm_cli.domain.feedback.surveys import import_answers
     from icrm_cli.output import emit_message
-    from icrm_cli.services.surveys import import_answers
 
     with session(ctx, write=True) as (sess, policy):
         result = import_answers(sess, policy, file, actor=state(ctx).who)
@@ -103,8 +103,8 @@ def import_(
 @app.command("status")
 def status(ctx: typer.Context, period: PeriodOpt, fmt: ShowFormatOpt = ShowFormat.table) -> None:
     """Invited pairs, answered pairs and the response rate."""
+    from icrm_cli.domain.feedback.surveys import survey_status
     from icrm_cli.output import Column, Section, emit_object, emit_record
-    from icrm_cli.services.surveys import survey_status
 
     with session(ctx) as (sess, policy):
         data = survey_status(sess, period)

@@ -55,9 +55,9 @@ def new(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Schedule a meeting; the --as person is the organiser (customer of its action items)."""
+    from icrm_cli.domain.meetings import schedule as meetings
+    from icrm_cli.domain.meetings.query import meeting_detail
     from icrm_cli.output import emit_message, emit_object
-    from icrm_cli.services import meetings
-    from icrm_cli.services.meeting_query import meeting_detail
     from icrm_cli.timeutil import parse_duration
 
     with session(ctx, write=True) as (sess, policy):
@@ -98,9 +98,9 @@ def list_(
     excel: ExcelOpt = False,
 ) -> None:
     """List meetings, newest first, with their action item counts."""
+    from icrm_cli.domain.meetings.query import list_meetings
     from icrm_cli.output import emit_rows
     from icrm_cli.output.meeting_docs import MEETING_COLUMNS
-    from icrm_cli.services.meeting_query import list_meetings
 
     with session(ctx) as (sess, policy):
         rows = list_meetings(sess, policy.clock.now(), upcoming=upcoming, series=series)
@@ -112,6 +112,8 @@ def show(
     ctx: typer.Context, meeting_id: IdArg, fmt: DocFormatOpt = DocFormat.table, output: OutputOpt = None
 ) -> None:
     """One meeting; --format markdown prints the minutes (会议纪要) for stakeholders."""
+    from icrm_cli.domain.meetings.agenda import build_agenda
+    from icrm_cli.domain.meetings.query import display_names, meeting_history
     from icrm_cli.output import Section, emit_object, emit_record, emit_text
     from icrm_cli.output.columns import EVENT_COLUMNS
     from icrm_cli.output.meeting_docs import (
@@ -120,8 +122,6 @@ def show(
         MEETING_FIELDS,
         minutes_markdown,
     )
-    from icrm_cli.services.meeting_agenda import build_agenda
-    from icrm_cli.services.meeting_query import display_names, meeting_history
 
     with session(ctx) as (sess, policy):
         agenda = build_agenda(sess, meeting_id, policy.clock.now())
@@ -149,10 +149,10 @@ def agenda(
     ctx: typer.Context, meeting_id: IdArg, fmt: DocFormatOpt = DocFormat.table, output: OutputOpt = None
 ) -> None:
     """Carried-over action items of the series, then overdue requests between the departments."""
+    from icrm_cli.domain.meetings.agenda import build_agenda
+    from icrm_cli.domain.meetings.query import display_names
     from icrm_cli.output import Section, emit_object, emit_record, emit_text
     from icrm_cli.output.meeting_docs import AGENDA_SECTIONS, MEETING_FIELDS, agenda_markdown
-    from icrm_cli.services.meeting_agenda import build_agenda
-    from icrm_cli.services.meeting_query import display_names
 
     with session(ctx) as (sess, policy):
         data = build_agenda(sess, meeting_id, policy.clock.now())
@@ -181,9 +181,9 @@ def action(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Record an action item: a request from the organiser's department to the owner's."""
+    from icrm_cli.domain.meetings.schedule import add_action
+    from icrm_cli.domain.requests.query import request_dict
     from icrm_cli.output import emit_message, emit_object
-    from icrm_cli.services.meetings import add_action
-    from icrm_cli.services.request_query import request_dict
 
     with session(ctx, write=True) as (sess, policy):
         clock = policy.clock
@@ -237,8 +237,8 @@ def minutes(
     ] = None,
 ) -> None:
     """Record or amend the minutes: notes and decisions (the history keeps every version)."""
+    from icrm_cli.domain.meetings.schedule import record_minutes
     from icrm_cli.output import emit_message
-    from icrm_cli.services.meetings import record_minutes
 
     text = _read_notes(notes, notes_file)
     with session(ctx, write=True) as (sess, policy):
@@ -258,8 +258,8 @@ def attend(
     absent: Annotated[bool, typer.Option("--absent", help="Record them as absent instead.")] = False,
 ) -> None:
     """Record who was present (or --absent); people not invited are added."""
+    from icrm_cli.domain.meetings.schedule import set_attendance
     from icrm_cli.output import emit_message
-    from icrm_cli.services.meetings import set_attendance
 
     with session(ctx, write=True) as (sess, policy):
         set_attendance(sess, policy, meeting_id, people, present=not absent, actor=state(ctx).who)
@@ -274,8 +274,8 @@ def cancel(
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")],
 ) -> None:
     """Cancel a scheduled meeting."""
+    from icrm_cli.domain.meetings.schedule import cancel as cancel_meeting
     from icrm_cli.output import emit_message
-    from icrm_cli.services.meetings import cancel as cancel_meeting
 
     with session(ctx, write=True) as (sess, policy):
         cancel_meeting(sess, policy, meeting_id, reason=reason, actor=state(ctx).who)
@@ -301,9 +301,9 @@ def remind(
     excel: ExcelOpt = False,
 ) -> None:
     """Who to remind of meetings starting soon; nothing at all when there are none (for cron)."""
+    from icrm_cli.domain.meetings.query import reminders
     from icrm_cli.output import emit_rows
     from icrm_cli.output.meeting_docs import REMIND_COLUMNS
-    from icrm_cli.services.meeting_query import reminders
     from icrm_cli.timeutil import parse_duration
 
     window = parse_duration(within, what="--within")
@@ -319,8 +319,8 @@ def remind(
 @app.command("ics")
 def ics(ctx: typer.Context, meeting_id: IdArg, output: OutputOpt = None) -> None:
     """The calendar invitation (RFC 5545 .ics) with the agenda as description."""
+    from icrm_cli.domain.meetings.ics import meeting_ics
     from icrm_cli.output.meeting_docs import emit_ics
-    from icrm_cli.services.meeting_ics import meeting_ics
 
     with session(ctx) as (sess, policy):
         data = meeting_ics(sess, meeting_id, policy.clock)

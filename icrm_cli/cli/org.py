@@ -21,9 +21,9 @@ def apply(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes, write nothing.")] = False,
 ) -> None:
     """Load departments, people, SLA policy and escalation rules from a YAML file."""
+    from icrm_cli.domain.org.apply import apply_org
+    from icrm_cli.domain.org.orgfile import read_org_file
     from icrm_cli.output import emit_message
-    from icrm_cli.services.org import apply_org
-    from icrm_cli.services.orgfile import read_org_file
 
     spec = read_org_file(file)  # validated as a whole before the database is touched
     with session(ctx, write=True) as (sess, _policy):
@@ -55,9 +55,9 @@ def show(
     output: OutputOpt = None,
 ) -> None:
     """Departments as a tree (head, contact, channel, services) and people."""
+    from icrm_cli.domain.org.apply import show_org
     from icrm_cli.output import emit_object, emit_rows
     from icrm_cli.output.columns import DEPARTMENT_COLUMNS, PERSON_COLUMNS
-    from icrm_cli.services.org import show_org
 
     with session(ctx) as (sess, policy):
         view = show_org(sess)

@@ -13,7 +13,7 @@ from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, reading
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from icrm_cli.services.policy import Policy
+    from icrm_cli.domain.org.settings import Policy
 
 app = typer.Typer(help="The weekly report and data exports.", no_args_is_help=True)
 
@@ -45,7 +45,7 @@ def weekly(
     output: OutputOpt = None,
 ) -> None:
     """The weekly scorecard: every department as supplier and customer, the matrix, kicked balls."""
-    from icrm_cli.services.report.weekly import weekly_report
+    from icrm_cli.domain.report.weekly import weekly_report
 
     with reading(ctx) as (conn, policy):
         report = weekly_report(conn, policy, week, dept, trend=fmt in (WeeklyFormat.json, WeeklyFormat.html))
@@ -83,7 +83,7 @@ def render_weekly(data: dict[str, object], policy: Policy, fmt: str, output: Pat
 
 def print_weekly_report(sess: Session, policy: Policy, fmt: str = "table") -> None:
     """For `icrm demo`: print the report of the last complete week to stdout."""
-    from icrm_cli.services.report.weekly import weekly_report
+    from icrm_cli.domain.report.weekly import weekly_report
 
     report = weekly_report(sess, policy, None, None, trend=fmt in ("json", "html"))
     render_weekly(report.as_dict(), policy, fmt)
@@ -103,8 +103,8 @@ def export(
     output: OutputOpt = None,
 ) -> None:
     """Stream a whole table as CSV (JSON keys as header) or a JSON array, for spreadsheets."""
+    from icrm_cli.domain.report.export import open_export
     from icrm_cli.output.report_export import write_export
-    from icrm_cli.services.report.export import open_export
 
     with reading(ctx) as (reader, policy):
         clock = policy.clock

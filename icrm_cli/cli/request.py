@@ -25,7 +25,7 @@ from icrm_cli.cli.common import (
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from icrm_cli.services.policy import Policy
+    from icrm_cli.domain.org.settings import Policy
     from icrm_cli.storage.models import Request
     from icrm_cli.timeutil import Clock
 
@@ -76,9 +76,9 @@ def new(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """File a request from one department to another."""
+    from icrm_cli.domain.requests import lifecycle as requests
+    from icrm_cli.domain.requests.query import request_dict
     from icrm_cli.output import emit_message, emit_object
-    from icrm_cli.services import requests
-    from icrm_cli.services.request_query import request_dict
 
     with session(ctx, write=True) as (sess, policy):
         clock = policy.clock
@@ -135,9 +135,9 @@ def list_(
     excel: ExcelOpt = False,
 ) -> None:
     """List requests, newest first (overdue / due-soon lists: most urgent first)."""
+    from icrm_cli.domain.requests.query import RequestFilter, iter_requests, request_rows
     from icrm_cli.output import emit_rows
     from icrm_cli.output.columns import REQUEST_COLUMNS
-    from icrm_cli.services.request_query import RequestFilter, iter_requests, request_rows
     from icrm_cli.timeutil import parse_duration
 
     with reading(ctx) as (reader, policy):
@@ -171,9 +171,9 @@ def list_(
 def show(ctx: typer.Context, request_id: IdArg, fmt: ShowFormatOpt = ShowFormat.table) -> None:
     """One request with its full history."""
     from icrm_cli.cli.escalate import request_section
+    from icrm_cli.domain.requests.query import request_detail
     from icrm_cli.output import Section, emit_record
     from icrm_cli.output.columns import EVENT_COLUMNS, REQUEST_FIELDS
-    from icrm_cli.services.request_query import request_detail
 
     with session(ctx) as (sess, policy):
         detail = request_detail(sess, request_id, policy.clock.now())
@@ -212,7 +212,7 @@ def _step(
     note: str | None = None,
     to_dept: str | None = None,
 ) -> None:
-    from icrm_cli.services.requests import transition
+    from icrm_cli.domain.requests.lifecycle import transition
 
     def action(sess: Session, policy: Policy, actor: str) -> Request:
         return transition(sess, policy, request_id, command, actor=actor, note=note, to_dept=to_dept)
@@ -309,7 +309,7 @@ def assign(
     owner: Annotated[str, typer.Option("--owner", help="The new owner (person id).")],
 ) -> None:
     """Give the request a new owner."""
-    from icrm_cli.services.requests import assign as assign_owner
+    from icrm_cli.domain.requests.lifecycle import assign as assign_owner
 
     _change(
         ctx,
@@ -326,7 +326,7 @@ def due(
     reason: ReasonOpt,
 ) -> None:
     """Move the due time (with a reason, kept in the history)."""
-    from icrm_cli.services.requests import change_due
+    from icrm_cli.domain.requests.lifecycle import change_due
 
     def action(sess: Session, policy: Policy, actor: str) -> Request:
         at = policy.clock.parse(when, edge="end", what="--due")
@@ -340,7 +340,7 @@ def comment(
     ctx: typer.Context, request_id: IdArg, text: Annotated[str, typer.Argument(help="The comment.")]
 ) -> None:
     """Add a comment to the request's history."""
-    from icrm_cli.services.requests import comment as add_comment
+    from icrm_cli.domain.requests.lifecycle import comment as add_comment
 
     _change(
         ctx,
@@ -361,8 +361,8 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
 ) -> None:
     """Create many requests from a CSV file: all rows or none."""
+    from icrm_cli.domain.requests.importer import import_requests
     from icrm_cli.output import emit_message
-    from icrm_cli.services.request_import import import_requests
 
     with session(ctx, write=True) as (sess, policy):
         result = import_requests(sess, policy, file, actor=state(ctx).who, dry_run=dry_run)

@@ -6,15 +6,13 @@ imported only by :mod:`icrm_cli.output.table`, and only when a table is drawn.
 """
 
 from icrm_cli.output.render import (
-    Column,
-    OutputOptions,
-    Section,
     emit_message,
     emit_object,
     emit_record,
     emit_rows,
     emit_text,
 )
+from icrm_cli.output.shapes import Column, OutputOptions, Section
 
 __all__ = [
     "Column",

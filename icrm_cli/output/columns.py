@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from icrm_cli.output.render import Column
+from icrm_cli.output.shapes import Column
 
 REQUEST_COLUMNS = (
     Column("id", "#", kind="int", justify="right"),

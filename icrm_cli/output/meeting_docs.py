@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from icrm_cli.output.render import Column, OutputOptions, markdown_table
+from icrm_cli.output.render import markdown_table
+from icrm_cli.output.shapes import Column, OutputOptions
 from icrm_cli.output.sink import open_sink
 from icrm_cli.timeutil import Clock
 

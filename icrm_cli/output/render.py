@@ -4,60 +4,24 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from icrm_cli.errors import InvalidValueError
-from icrm_cli.output.sink import colour_allowed, open_sink
+from icrm_cli.output.shapes import Column, OutputOptions, Row, Section
+from icrm_cli.output.sink import open_sink
 from icrm_cli.output.values import cell_text, csv_value, json_value
 from icrm_cli.timeutil import Clock
 
-Row = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One output column: ``key`` is the JSON key and CSV header."""
-
-    key: str
-    header: str | None = None
-    kind: str = "text"  # text, int, float, time, bool, list
-    in_table: bool = True
-    justify: str = "left"
-
-    @property
-    def label(self) -> str:
-        return self.header or self.key.replace("_", " ")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A titled sub-table shown under a record (e.g. a request's events)."""
-
-    key: str
-    title: str
-    rows: Sequence[Row]
-    columns: Sequence[Column]
-
-
-@dataclass
-class OutputOptions:
-    fmt: str = "table"
-    output: Path | None = None
-    excel: bool = False
-    clock: Clock = field(default_factory=Clock)
-
-    @property
-    def colour(self) -> bool:
-        return colour_allowed(self.output)
-
-    def check(self, allowed: Sequence[str]) -> None:
-        if self.fmt not in allowed:
-            raise InvalidValueError(
-                f"format {self.fmt!r} is not available here; use one of {', '.join(allowed)}"
-            )
+__all__ = [
+    "Column",
+    "OutputOptions",
+    "Section",
+    "emit_message",
+    "emit_object",
+    "emit_record",
+    "emit_rows",
+    "emit_text",
+]
 
 
 def _write_json_array(stream: Any, rows: Iterable[Row], clock: Clock) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from icrm_cli.output.render import Column
-from icrm_cli.services.report.keys import CHANGE_KEYS, DEPT_KEYS
+from icrm_cli.domain.report.keys import CHANGE_KEYS, DEPT_KEYS
+from icrm_cli.output.shapes import Column
 
 _HEADERS = {
     "department": "dept",

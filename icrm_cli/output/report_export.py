@@ -1,7 +1,7 @@
 """Writing exports: CSV (RFC 4180, formula guard, optional BOM) or a JSON array, streamed.
 
 The writer behind `report export` and `request list --format csv|json`: rows come
-in batches of plain values (see :mod:`icrm_cli.services.row_stream`) and are
+in batches of plain values (see :mod:`icrm_cli.storage.row_stream`) and are
 converted a column at a time, which keeps a million-row export fast.
 
 A progress bar goes to stderr only when the export is written to a file and
@@ -21,7 +21,7 @@ from itertools import repeat
 from typing import Any, TextIO
 
 from icrm_cli.output.columnar import CsvColumns, JsonColumns, TimeText
-from icrm_cli.output.render import OutputOptions
+from icrm_cli.output.shapes import OutputOptions
 from icrm_cli.output.sink import open_sink
 
 __all__ = ["Progress", "TimeText", "write_export"]
@@ -62,7 +62,7 @@ def write_export(
 
     The one streaming writer behind `report export` and `request list --format csv|json`.
     Batches that can deliver text as UTF-8 bytes (``utf8_text()``, see
-    :class:`icrm_cli.services.row_stream.Batches`) are asked to for CSV.
+    :class:`icrm_cli.storage.row_stream.Batches`) are asked to for CSV.
     """
     progress = None
     if opts.output is not None and str(opts.output) != "-" and total is not None and _stderr_is_terminal():

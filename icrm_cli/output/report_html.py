@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from icrm_cli.domain.report.keys import CHANGE_KEYS, TOTAL, WORSE_WHEN_UP
 from icrm_cli.output.report_columns import (
     CUSTOMER_KEYS,
     SUPPLIER_KEYS,
@@ -16,7 +17,6 @@ from icrm_cli.output.report_columns import (
 )
 from icrm_cli.output.report_markdown import week_title
 from icrm_cli.output.report_svg import heat_map, rate_bars, score_trend, volume_trend
-from icrm_cli.services.report.keys import CHANGE_KEYS, TOTAL, WORSE_WHEN_UP
 from icrm_cli.timeutil import Clock
 
 _CSS = """

@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from icrm_cli.output.render import OutputOptions
+from icrm_cli.domain.report.keys import CHANGE_KEYS, TOTAL, WORSE_WHEN_UP
 from icrm_cli.output.report_columns import (
     CUSTOMER_KEYS,
     SUPPLIER_KEYS,
@@ -19,8 +19,8 @@ from icrm_cli.output.report_columns import (
     number,
 )
 from icrm_cli.output.report_markdown import week_title
+from icrm_cli.output.shapes import OutputOptions
 from icrm_cli.output.table import _console
-from icrm_cli.services.report.keys import CHANGE_KEYS, TOTAL, WORSE_WHEN_UP
 
 _SHORT = {
     "received": "recv",

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from icrm_cli.output.render import Column, OutputOptions, Section
+from icrm_cli.output.shapes import Column, OutputOptions, Section
 from icrm_cli.output.values import cell_text
 
 _STYLES = {

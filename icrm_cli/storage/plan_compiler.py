@@ -1,16 +1,16 @@
-"""Plans compiled to SQLite text, and ``compiled_plans.py`` written from them.
+"""Plans compiled to SQLite text, and the source of a catalog module written from them.
 
-``python -m icrm_cli.storage.plan_compiler`` rewrites ``compiled_plans.py`` from
-every plan the domain modules run (their ``SHIPPED`` tuples);
-``tests/test_plans.py`` fails when the file is out of step with the builders.
+The caller names the modules whose ``SHIPPED`` tuples list the plans to compile
+(storage knows no domain module): the domain's plan catalog module writes the file
+the light reader is handed; ``tests/test_plans.py`` fails
+when that file is out of step with the builders.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-import sys
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Select
@@ -20,17 +20,6 @@ from sqlalchemy.sql import operators
 from icrm_cli.storage.plans import Compiled, Plan
 from icrm_cli.storage.types import UTCDateTime
 
-# Domain modules whose ``SHIPPED`` plans (with their part) go into compiled_plans.py.
-PLAN_USERS = (
-    "icrm_cli.services.policy",
-    "icrm_cli.services.lookups",
-    "icrm_cli.services.request_query",
-    "icrm_cli.services.report.figures",
-    "icrm_cli.services.report.extras",
-    "icrm_cli.services.report.meetings",
-    "icrm_cli.services.report.weekly",
-)
-TARGET = Path(__file__).with_name("compiled_plans.py")
 DIALECT = sqlite.dialect(paramstyle="named")
 
 
@@ -111,28 +100,30 @@ def compile_plan(plan: Plan, part: str = "statement") -> Compiled:
     return Compiled(sql=compiled.string, constants=_constants(compiled), kinds=kinds)
 
 
-def shipped() -> list[tuple[Plan, str]]:
-    """Every shipped plan with its part (``statement``, ``where``, ``order``), in a stable order."""
+def shipped(modules: Sequence[str]) -> list[tuple[Plan, str]]:
+    """Every plan the ``SHIPPED`` tuples of ``modules`` list, with its part (``statement``, ``where``,
+    ``order``), in a stable order."""
     found: dict[str, tuple[Plan, str]] = {}
-    for module in PLAN_USERS:
+    for module in modules:
         for plan, part in importlib.import_module(module).SHIPPED:
             found[plan.key] = (plan, part)
     return [found[key] for key in sorted(found)]
 
 
-def render() -> str:
+def render(modules: Sequence[str], generator: str) -> str:
+    """The source of a module holding ``PLANS``: the compiled text of every plan ``modules`` ship."""
     lines = [
         '"""SQLite text of the shipped plans. GENERATED: do not edit.',
         "",
-        "Written by ``python -m icrm_cli.storage.plan_compiler`` from the builders in",
-        "``icrm_cli/services/queries/``; ``tests/test_plans.py`` checks it is current.",
+        f"Written by ``python -m {generator}`` from the statement builders;",
+        "``tests/test_plans.py`` checks it is current.",
         '"""',
         "",
         "from icrm_cli.storage.plans import Compiled",
         "",
         "PLANS: dict[str, Compiled] = {",
     ]
-    for plan, part in shipped():
+    for plan, part in shipped(modules):
         compiled = compile_plan(plan, part)
         lines.append(f"    {plan.key!r}: Compiled(")
         lines.append(f"        sql={compiled.sql!r},")
@@ -143,12 +134,3 @@ def render() -> str:
         lines.append("    ),")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def main() -> None:
-    TARGET.write_text(render(), encoding="utf-8")
-    sys.stdout.write(f"wrote {TARGET}\n")
-
-
-if __name__ == "__main__":
-    main()

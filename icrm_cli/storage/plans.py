@@ -9,11 +9,10 @@ run to run is a named bind parameter, passed when the plan runs.
 Two readers run plans (see :class:`Reader`):
 
 - :class:`icrm_cli.storage.sqlite_reader.SqliteReader` opens a SQLite file with
-  the standard library's ``sqlite3`` and takes the SQL text of each plan from
-  ``storage/compiled_plans.py``, which ``python -m icrm_cli.storage.plan_compiler``
-  writes from the builders (a test keeps it in step with them). SQLAlchemy, which
-  costs more to import than a report's queries take, is imported only for a
-  plan that file does not hold.
+  the standard library's ``sqlite3`` and takes the SQL text of each plan from the
+  catalog its opener passes in (the domain compiles it from the builders ahead of time;
+  a test keeps it in step with them). SQLAlchemy, which costs more to import
+  than a report's queries take, is imported only for a plan the catalog lacks.
 - :class:`icrm_cli.storage.sa_reader.SqlAlchemyReader` builds the statement and
   runs it through SQLAlchemy: every other database, and code that already holds
   a session.
@@ -104,15 +103,6 @@ class Reader(Protocol):
     def session(self) -> AbstractContextManager[Session]:
         """An ORM session on the same database, for the rare path that needs the models."""
         ...
-
-
-def as_reader(executor: Any) -> Reader:
-    """``executor`` if it is a :class:`Reader`, else a SQLAlchemy session or connection wrapped in one."""
-    if isinstance(executor, Reader):
-        return executor
-    from icrm_cli.storage.sa_reader import SqlAlchemyReader
-
-    return SqlAlchemyReader(executor)
 
 
 def first(reader: Reader, plan: Plan | SelectPlan, params: Mapping[str, Any] | None = None) -> Any:

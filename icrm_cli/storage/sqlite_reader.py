@@ -1,7 +1,7 @@
 """Plans run on a SQLite file with the standard library's ``sqlite3``: no SQLAlchemy on the read path.
 
-The SQL text of a plan comes from ``compiled_plans.py`` (compiled from the
-SQLAlchemy builders ahead of time); a plan that file lacks is compiled on first
+The SQL text of a plan comes from the catalog the opener passes in (compiled from the
+SQLAlchemy builders ahead of time); a plan it lacks is compiled on first
 use. Parameters and results are converted the way SQLAlchemy's types convert
 them on SQLite (see ``storage/sqlite_values.py`` and :data:`CONVERT`), so both
 readers give the same rows. A select plan's parts are put together here, as text
@@ -78,10 +78,13 @@ def bind(compiled: Compiled, params: Mapping[str, Any] | None) -> tuple[str, dic
     return sql, bound
 
 
-def _shipped() -> Mapping[str, Compiled]:
-    from icrm_cli.storage.compiled_plans import PLANS
+# The SQLite text of the shipped plans, by plan key; the caller of ``open`` passes it in (storage
+# does not know which domain modules ship plans: the caller passes them in).
+Catalog = Callable[[], Mapping[str, Compiled]]
 
-    return PLANS
+
+def _no_catalog() -> Mapping[str, Compiled]:
+    return {}
 
 
 class SqliteReader:
@@ -89,13 +92,14 @@ class SqliteReader:
 
     dialect = "sqlite"
 
-    def __init__(self, connection: sqlite3.Connection, target: str) -> None:
+    def __init__(self, connection: sqlite3.Connection, target: str, catalog: Catalog = _no_catalog) -> None:
         self.connection = connection
         self.target = target
+        self.catalog = catalog
         self._compiled: dict[Any, Compiled] = {}
 
     @classmethod
-    def open(cls, path: Path, target: str) -> SqliteReader | None:
+    def open(cls, path: Path, target: str, catalog: Catalog = _no_catalog) -> SqliteReader | None:
         """A reader on an existing, current icrm database in WAL mode; None when the usual path must
         handle it first (create, upgrade, switch to WAL) or instead (a file it cannot switch)."""
         if not path.is_file() or not os.access(path, os.R_OK):
@@ -134,7 +138,7 @@ class SqliteReader:
         if not set(shipped) <= set(done):
             connection.close()
             return None  # to be upgraded first
-        return cls(connection, target)
+        return cls(connection, target, catalog)
 
     def close(self) -> None:
         try:
@@ -150,7 +154,7 @@ class SqliteReader:
         return found
 
     def _part(self, plan: Plan, part: str) -> Compiled:
-        shipped = _shipped().get(plan.key)
+        shipped = self.catalog().get(plan.key)
         if shipped is not None:
             return shipped
         from icrm_cli.storage.plan_compiler import compile_plan

@@ -53,9 +53,9 @@ PRIORITY_WEIGHTS = (5, 20, 60, 15)
 
 IN_PROCESS = """
 import sys, time
-from icrm_cli.services.policy import load_policy
-from icrm_cli.services.report.weekly import weekly_report
-from icrm_cli.storage.readers import open_reader
+from icrm_cli.domain.org.settings import load_policy
+from icrm_cli.domain.report.weekly import weekly_report
+from icrm_cli.domain.reading import open_reader
 start = time.perf_counter()
 with open_reader(sys.argv[1]) as reader:
     weekly_report(reader, load_policy(reader), None, None, trend=True)
@@ -253,8 +253,8 @@ def query_plans(db: Path) -> list[tuple[str, list[str]]]:
     """EXPLAIN QUERY PLAN of every query `report weekly` runs for the last complete week."""
     from sqlalchemy import event as sa_event
 
-    from icrm_cli.services.policy import load_policy
-    from icrm_cli.services.report.weekly import weekly_report
+    from icrm_cli.domain.org.settings import load_policy
+    from icrm_cli.domain.report.weekly import weekly_report
     from icrm_cli.storage.engine import open_database
 
     database = open_database(str(db))

@@ -1,0 +1,1 @@
+"""Feedback between departments: ratings, thanks, expectations, complaints, summaries, surveys."""

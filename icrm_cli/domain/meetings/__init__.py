@@ -1,0 +1,1 @@
+"""Cross-department meetings (例会): scheduling, agendas, minutes, reminders and invitations."""
