@@ -27,7 +27,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY = 86400
 HOUR = 3600
 _EPOCH_DAY = date(1970, 1, 1)
-SORT_CACHE_KIB = 256 * 1024  # page cache while the deferred indexes are built
+SORT_CACHE_KIB = 8 * 1024  # page cache while the deferred indexes are built (bounds the memory)
 _CLOCK_TEXT: list[str] = []  # "HH:MM:SS.000000" for every second of a day, built once
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, func, literal, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from icrm_cli.domain import events
+from icrm_cli.domain.org.lookups import unknown_department, unknown_person
 from icrm_cli.domain.org.orgfile import OrgSpec
 from icrm_cli.domain.org.settings import load_settings
-from icrm_cli.errors import InvalidValueError, NotFoundError
+from icrm_cli.errors import InvalidValueError
 from icrm_cli.storage.models import Department, Person, Setting
 
 
@@ -271,9 +272,10 @@ def get_department(session: Session, code: str, *, active: bool = True) -> Depar
     """A department by code; unknown or (with ``active``) retired ones are errors."""
     dept = session.get(Department, code)
     if dept is None:
-        dept = session.exec(select(Department).where(col(Department.code).ilike(code))).first()
+        upper = func.upper(col(Department.code)) == func.upper(literal(code))
+        dept = session.exec(select(Department).where(upper).order_by(col(Department.code))).first()
     if dept is None:
-        raise NotFoundError(f"unknown department {code!r} (see 'icrm org show')")
+        raise unknown_department(code)
     if active and not dept.active:
         raise InvalidValueError(f"department {dept.code!r} is no longer active")
     return dept
@@ -282,7 +284,7 @@ def get_department(session: Session, code: str, *, active: bool = True) -> Depar
 def get_person(session: Session, ident: str, *, active: bool = True) -> Person:
     person = session.get(Person, ident)
     if person is None:
-        raise NotFoundError(f"unknown person {ident!r} (see 'icrm org show')")
+        raise unknown_person(ident)
     if active and not person.active:
         raise InvalidValueError(f"person {ident!r} is no longer active")
     return person

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from icrm_cli.storage.core import DEPARTMENT, PERSON, SETTING
 
@@ -21,9 +21,17 @@ def departments() -> Any:
 
 
 def department_code() -> Any:
-    """The code when ``:code`` is exactly one (the usual lookup also takes other spellings)."""
-    return select(D.code).where(D.code == bindparam("code"))
+    """The stored code of ``:code`` in any letter case (through ``ix_department_upper_code``);
+    an exact match first should two codes differ in case only."""
+    code = bindparam("code")
+    return (
+        select(D.code)
+        .where(func.upper(D.code) == func.upper(code))
+        .order_by((D.code == code).desc(), D.code)
+        .limit(1)
+    )
 
 
 def person_id() -> Any:
+    """The id when ``:person`` is exactly one (ids are compared exactly)."""
     return select(PERSON.c.id).where(PERSON.c.id == bindparam("person"))

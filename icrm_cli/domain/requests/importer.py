@@ -1,4 +1,10 @@
-"""Creating many requests from a CSV file: validate every row, then insert all or none."""
+"""Creating many requests from a CSV file: all rows or none, streamed.
+
+Rows are checked and inserted in batches as they are read, in the caller's one
+transaction; a bad row stops the inserting, the rest of the file is still
+checked, and the error that lists the problems rolls everything back. Memory
+stays flat whatever the file's size.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -16,6 +22,7 @@ from sqlmodel import Session
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import ImportFileError, InvalidValueError
+from icrm_cli.inputs import open_capped
 from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
 from icrm_cli.storage.stored_rows import deferred_indexes
@@ -23,6 +30,8 @@ from icrm_cli.storage.stored_rows import deferred_indexes
 DEFER_INDEXES_FROM = 20_000  # rows; and at least as many as the table holds
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
+BATCH_ROWS = 5000
+BYTES_PER_ROW = 80  # a typical row: to estimate a file's rows from its size
 COLUMN_ALIASES = {
     "from": "from",
     "from_dept": "from",
@@ -45,31 +54,18 @@ class ImportResult:
     last_id: int | None
 
 
-def _read_text(path: Path) -> str:
-    source = str(path)
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ImportFileError(source, ["file is too large to import in one go"])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(source, ["no such file"]) from None
-    except IsADirectoryError:
-        raise ImportFileError(source, ["is a directory"]) from None
-    except OSError as exc:
-        raise ImportFileError(source, [f"cannot read: {exc.strerror}"]) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(source, [f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"]) from None
-
-
-def _header(fields: list[str] | None, source: str) -> dict[str, str]:
+def _header(fields: list[str] | None, source: str) -> list[str]:
+    """The column keys by position; ``""`` for a column without a name (spreadsheets add empty ones)."""
     if not fields:
         raise ImportFileError(source, ["the file is empty; expected a header row"])
     mapping: dict[str, str] = {}
+    columns: list[str] = []
     problems = []
     for name in fields:
-        key = COLUMN_ALIASES.get((name or "").strip().lower())
+        key = "" if not name.strip() else COLUMN_ALIASES.get(name.strip().lower())
+        columns.append(key or "")
+        if key == "":
+            continue
         if key is None:
             problems.append(
                 f"line 1: unknown column {name!r} (accepted: from, to, title, "
@@ -84,7 +80,7 @@ def _header(fields: list[str] | None, source: str) -> dict[str, str]:
         problems.append("line 1: missing column(s) " + ", ".join(missing))
     if problems:
         raise ImportFileError(source, problems)
-    return mapping
+    return columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,65 +105,115 @@ class _Context:
 def import_requests(
     session: Session, policy: Policy, path: Path, *, actor: str, dry_run: bool = False
 ) -> ImportResult:
-    """Check every row of the file, then insert all requests and their `created` events, or none."""
+    """Check every row of the file and insert the requests and their `created` events, or none.
+
+    Raises :class:`ImportFileError` listing the first problems; the caller's
+    transaction then rolls back whatever was inserted.
+    """
     source = str(path)
-    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
-    fields = next(reader, None)
-    mapping = _header(fields, source)
-    columns = [mapping[name] for name in fields or []]  # every header name is known here
     context = _context(session, policy, actor)
     start = (session.execute(select(func.max(Request.id))).scalar() or 0) + 1
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
+    with open_capped(path, MAX_IMPORT_BYTES, lambda problem: ImportFileError(source, [problem])) as raw:
+        # A load larger than what is stored builds the indexes once afterwards (cheaper than updating
+        # them row by row), in the same transaction; the file's size estimates its rows.
+        large = not dry_run and _estimated_rows(path) >= max(DEFER_INDEXES_FROM, start - 1)
+        with deferred_indexes(session, ("request", "event")) if large else nullcontext():
+            count = _load(session, raw, source, context, start, f"imported from {path.name}", dry_run)
+    if dry_run:
+        return ImportResult(count=count, first_id=None, last_id=None)
+    return ImportResult(count=count, first_id=start, last_id=start + count - 1)
 
-    end = reader.line_num
-    for cells in reader:
-        line, end = end + 1, reader.line_num  # a row's first line, even when a cell spans lines
-        stripped = list(map(str.strip, cells))
-        if not any(stripped):
-            continue
-        if len(cells) > len(columns):
-            problems.append(f"line {line}: more cells than columns")
-            continue
-        values = dict(zip(columns, stripped, strict=False))  # a short row leaves trailing columns out
-        try:
-            rows.append(_row(values, context, start + len(rows)))
-        except InvalidValueError as exc:
-            problems.append(f"line {line}: {exc}")
-    del reader
+
+def _estimated_rows(path: Path) -> int:
+    try:
+        return path.stat().st_size // BYTES_PER_ROW if path.is_file() else 0
+    except OSError:
+        return 0
+
+
+def _load(
+    session: Session,
+    raw: IO[bytes],
+    source: str,
+    context: _Context,
+    start: int,
+    note: str,
+    dry_run: bool,
+) -> int:
+    """Read, check and (unless ``dry_run`` or a row was bad) insert every row; the number of rows."""
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    problems: list[str] = []
+    batch: list[dict[str, Any]] = []
+    count = 0
+    try:
+        fields = next(reader, None)
+        columns = _header(fields, source)
+        end = reader.line_num
+        for cells in reader:
+            line, end = end + 1, reader.line_num  # a row's first line, even when a cell spans lines
+            problem = _check_cells(cells, columns)
+            if problem is None:
+                values = {key: cell.strip() for key, cell in zip(columns, cells, strict=False) if key}
+                if not any(values.values()):
+                    continue
+                try:
+                    batch.append(_row(values, context, start + count))
+                    count += 1
+                except InvalidValueError as exc:
+                    problem = str(exc)
+            if problem is not None:
+                problems.append(f"line {line}: {problem}")
+                batch.clear()  # nothing more is inserted; the rest is only checked
+            if len(batch) >= BATCH_ROWS:
+                _insert(session, batch, context, note, dry_run or bool(problems))
+    except UnicodeDecodeError:
+        line = reader.line_num + 1
+        problems.append(f"line {line}: not UTF-8 text; save the CSV as UTF-8")
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: not valid CSV ({exc})")
+    finally:
+        text.detach()  # the caller closes the file
     if problems:
         raise ImportFileError(source, problems)
-    if not rows:
+    if not count:
         raise ImportFileError(source, ["no requests in the file"])
-    if dry_run:
-        return ImportResult(count=len(rows), first_id=None, last_id=None)
+    _insert(session, batch, context, note, dry_run)
+    return count
 
-    note = f"imported from {path.name}"
-    events = [
-        {
-            "entity": "request",
-            "entity_id": row["id"],
-            "at": context.now,
-            "actor": actor,
-            "kind": "created",
-            "note": note,
-            "detail": {
-                "to": "open",
-                "from_dept": row["from_dept"],
-                "to_dept": row["to_dept"],
-                "owner": row["owner"],
-            },
-        }
-        for row in rows
-    ]
-    # Executemany in the caller's one transaction: all rows and their events, or nothing. A file
-    # larger than what is stored is loaded with the indexes built once afterwards (cheaper than
-    # updating them row by row), in the same transaction.
-    large = len(rows) >= max(DEFER_INDEXES_FROM, start - 1)
-    with deferred_indexes(session, ("request", "event")) if large else nullcontext():
-        bulk_insert(session, Request.__table__, rows)  # type: ignore[attr-defined]
+
+def _check_cells(cells: list[str], columns: list[str]) -> str | None:
+    if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+        return "more cells than columns"
+    for key, cell in zip(columns, cells, strict=False):
+        if not key and cell.strip():
+            return f"a value ({cell.strip()[:40]!r}) in a column without a name"
+    return None
+
+
+def _insert(session: Session, batch: list[dict[str, Any]], context: _Context, note: str, skip: bool) -> None:
+    """Insert a batch of checked rows and their `created` events, then empty it."""
+    if not skip and batch:
+        events = [
+            {
+                "entity": "request",
+                "entity_id": row["id"],
+                "at": context.now,
+                "actor": context.actor,
+                "kind": "created",
+                "note": note,
+                "detail": {
+                    "to": "open",
+                    "from_dept": row["from_dept"],
+                    "to_dept": row["to_dept"],
+                    "owner": row["owner"],
+                },
+            }
+            for row in batch
+        ]
+        bulk_insert(session, Request.__table__, batch)  # type: ignore[attr-defined]
         bulk_insert(session, Event.__table__, events)  # type: ignore[attr-defined]
-    return ImportResult(count=len(rows), first_id=start, last_id=start + len(rows) - 1)
+    batch.clear()
 
 
 def _context(session: Session, policy: Policy, actor: str) -> _Context:
