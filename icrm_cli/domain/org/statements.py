@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 
 from icrm_cli.storage.core import DEPARTMENT, PERSON, SETTING
 
@@ -23,7 +23,7 @@ def departments() -> Any:
 def department_code() -> Any:
     """The stored code of ``:code`` in any letter case (through ``ix_department_upper_code``);
     an exact match first should two codes differ in case only."""
-    code = bindparam("code")
+    code: BindParameter[str] = bindparam("code")
     return (
         select(D.code)
         .where(func.upper(D.code) == func.upper(code))
