@@ -130,13 +130,13 @@ def test_final_requests_and_resolved_escalations_are_left_alone(
     # Still overdue at the heads' threshold: a new escalation, the resolved one untouched.
     assert _sweep(cli).startswith(f"request #{decided} SALES -> DEV: level - -> 2")
     assert _escalations(db_path) == [
-        (1, cancelled, 1, "open"),
+        (1, cancelled, 1, "resolved"),  # ended with its request
         (2, decided, 1, "resolved"),
         (3, decided, 2, "open"),
     ]
     frozen.move_to(DUE + timedelta(days=30))
     assert "level 2 -> 3" in _sweep(cli)
-    assert _escalations(db_path)[:2] == [(1, cancelled, 1, "open"), (2, decided, 1, "resolved")]
+    assert _escalations(db_path)[:2] == [(1, cancelled, 1, "resolved"), (2, decided, 1, "resolved")]
 
 
 def test_dry_run_prints_the_same_and_writes_nothing(cli: Cli, org: Path, frozen: Any, db_path: Path) -> None:

@@ -79,11 +79,27 @@ def test_json_show_adds_events(cli: Cli, filed: list[int]) -> None:
     shown = json.loads(cli.ok("request", "show", str(filed[1]), "--format", "json").stdout)
     assert list(shown) == [*REQUEST_KEYS, "events", "escalations"]
     assert shown["escalations"] == []
+    plain = {"note": None, "from_dept": None, "to_dept": None}
     assert shown["events"] == [
-        {"at": "2026-11-16T09:00:00+08:00", "actor": "zhang.wei", "kind": "created", "note": None},
-        {"at": "2026-11-16T09:00:00+08:00", "actor": "gao.yan", "kind": "acknowledged", "note": None},
+        {"at": "2026-11-16T09:00:00+08:00", "actor": "zhang.wei", "kind": "created", **plain},
+        {"at": "2026-11-16T09:00:00+08:00", "actor": "gao.yan", "kind": "acknowledged", **plain},
     ]
     assert shown["acknowledged_at"] == "2026-11-16T09:00:00+08:00"
+
+
+def test_a_transfer_event_says_from_and_to(cli: Cli, filed: list[int]) -> None:
+    request = str(filed[1])
+    cli.ok("request", "transfer", request, "--to", "OPS", "--reason", "属于运维", actor="gao.yan")
+    shown = json.loads(cli.ok("request", "show", request, "--format", "json").stdout)
+    moved = shown["events"][-1]
+    assert (moved["kind"], moved["from_dept"], moved["to_dept"], moved["note"]) == (
+        "transferred",
+        "FIN",
+        "OPS",
+        "属于运维",
+    )
+    table = cli.ok("request", "show", request).stdout
+    assert any("transferred" in line and "FIN" in line and "OPS" in line for line in table.splitlines())
 
 
 def test_json_new_prints_object(cli: Cli, org: object) -> None:

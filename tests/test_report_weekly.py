@@ -290,8 +290,11 @@ def test_feedback_escalation_and_meeting_figures(cli: Cli, wider_week: dict[str,
     report = weekly(cli)
     # IT: rated 2 (c3), 5, 4, 3 (the thanks had no score; f6 is in W48); c2 closed at the very end.
     assert others(row(report, "IT")) == (3.5, 4, 2, 1, 2)  # e1 reached level 2 by the end (3 now)
-    assert others(row(report, "FIN")) == (None, 1, 0, 1, 1)  # one rating: withheld; e2 is --between
-    assert others(row(report, "SALES")) == (None, 0, 0, 1, 1)  # the other side of e2
+    # e2 (--between FIN SALES) counts once, for its second department: the columns add up to TOTAL.
+    assert others(row(report, "FIN")) == (None, 1, 0, 0, None)  # one rating: withheld
+    assert others(row(report, "SALES")) == (None, 0, 0, 1, 1)
+    escalations = [item["escalations_opened"] for item in report["departments"]]
+    assert sum(escalations) == report["totals"]["escalations_opened"]
     assert others(row(report, "PUR")) == (None, 0, 0, 0, None)
     assert others(report["totals"]) == (3.8, 5, 2, 2, 2)  # e2 counted once
     it_change = row(report, "IT")["change"]

@@ -33,6 +33,8 @@ EVENT_COLUMNS = (
     Column("at", kind="time"),
     Column("actor"),
     Column("kind"),
+    Column("from_dept", "from"),
+    Column("to_dept", "to"),
     Column("note"),
 )
 

@@ -88,12 +88,11 @@ def _complaints(reader: Reader, weeks: Sequence[Week], figures: list[OtherFigure
 
 def _escalations(reader: Reader, weeks: Sequence[Week], figures: list[OtherFigures]) -> None:
     rows = reader.rows(plan("escalations", len(weeks)), week_params(weeks))
-    for week, dept_a, dept_b, between, count, level in rows:
+    for week, dept_b, count, level in rows:
         target = figures[week]
-        sides = (dept_b, dept_a) if between else (dept_b,)
-        for dept in sides:
-            _add(target.escalations, dept, count)
-            target.max_level[dept] = _higher(target.max_level.get(dept), level)
+        # Counted once, for the second department (a request's supplier), so the columns add up.
+        _add(target.escalations, dept_b, count)
+        target.max_level[dept_b] = _higher(target.max_level.get(dept_b), level)
         target.escalations_total += int(count)
         target.max_level_total = _higher(target.max_level_total, level)
 

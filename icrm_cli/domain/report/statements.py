@@ -239,28 +239,22 @@ def level_at(at: Any) -> Any:
 
 
 def escalations(n: int) -> Any:
-    """Escalations opened per week by their two sides, with the highest level reached by the week's end."""
+    """Escalations opened per week, counted for their second department (a request's supplier), with
+    the highest level reached by the week's end."""
     parts = []
     for index in range(n):
         opened = (
-            select(
-                X.dept_a,
-                X.dept_b,
-                case((X.request_id.is_(None), 1), else_=0).label("between"),
-                level_at(end(index)).label("level"),
-            )
+            select(X.dept_b, level_at(end(index)).label("level"))
             .where(X.opened_at >= start(index), X.opened_at < end(index))
             .subquery()
         )
         parts.append(
             select(
                 number(index).label("week"),
-                opened.c.dept_a,
                 opened.c.dept_b,
-                opened.c.between,
                 func.count(),
                 func.max(opened.c.level),
-            ).group_by(opened.c.dept_a, opened.c.dept_b, opened.c.between)
+            ).group_by(opened.c.dept_b)
         )
     return union_all(*parts)
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from icrm_cli.domain import events
+from icrm_cli.domain.escalation.follow import end_with_request, follow_transfer
 from icrm_cli.domain.org.apply import get_department, get_person
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.requests.states import FINAL, SLA_RUNNING, UNRESOLVED
@@ -195,6 +196,9 @@ def transition(
             old_owner=request.owner,
             owner=target.contact,
         )
+        follow_transfer(
+            session, request_id, old_supplier=request.to_dept, new_supplier=target.code, actor=actor, now=now
+        )
         request.to_dept = target.code
         request.owner = target.contact
         request.acknowledged_at = None
@@ -216,6 +220,8 @@ def transition(
         request.reopened += 1
     if step.target in FINAL:
         request.closed_at = now
+    if step.target == "resolved" or step.target in FINAL:
+        end_with_request(session, request_id, status=step.target, actor=actor, now=now)
 
     request.status = step.target
     session.add(request)

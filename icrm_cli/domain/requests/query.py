@@ -223,7 +223,8 @@ def request_rows(
 
 
 def request_detail(session: Session, request_id: int, now: datetime) -> dict[str, Any]:
-    """One request with its events (``{at, actor, kind, note}``, oldest first) and escalations."""
+    """One request with its events (``{at, actor, kind, note, from_dept, to_dept}``, oldest first; the
+    departments say where a transfer moved the request, null for other events) and escalations."""
     from icrm_cli.domain import events
     from icrm_cli.domain.escalation.lifecycle import escalations_for_request
     from icrm_cli.domain.requests.lifecycle import get_request
@@ -231,7 +232,14 @@ def request_detail(session: Session, request_id: int, now: datetime) -> dict[str
     request = get_request(session, request_id)
     detail = request_dict(request, now)
     detail["events"] = [
-        {"at": event.at, "actor": event.actor, "kind": event.kind, "note": event.note}
+        {
+            "at": event.at,
+            "actor": event.actor,
+            "kind": event.kind,
+            "note": event.note,
+            "from_dept": (event.detail or {}).get("from_dept") if event.kind == "transferred" else None,
+            "to_dept": (event.detail or {}).get("to_dept") if event.kind == "transferred" else None,
+        }
         for event in events.history(session, "request", request_id)
     ]
     detail["escalations"] = escalations_for_request(session, request_id)
