@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icrm_cli.domain.report.weeks import last_complete_week, parse_week
+from icrm_cli.domain.report.weeks import iso_week, last_complete_week, parse_week
 from icrm_cli.errors import InvalidValueError
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli
@@ -24,6 +24,11 @@ CLOCK = Clock(zone_from_name("Asia/Shanghai"))
         (("weekly", "--week", "2026-W00"), "no ISO week 0"),
         (("weekly", "--week", "banana"), "expected an ISO week like 2026-W47"),
         (("weekly", "--week", "2026-11-16"), "expected an ISO week"),
+        (
+            ("weekly", "--week", "2026-W47"),
+            "that week has not ended yet; the latest complete week is 2026-W46",
+        ),
+        (("weekly", "--week", "2030-W01"), "that week has not ended yet"),
         (("weekly", "--dept", "NOPE"), "unknown department 'NOPE'"),
         (
             ("export", "requests", "--since", "2026-11-20", "--until", "2026-11-10"),
@@ -49,11 +54,11 @@ def test_usage_errors_exit_2(cli: Cli, org: object) -> None:
 
 
 def test_iso_weeks() -> None:
-    week = parse_week("2026-W53", CLOCK)
+    week = iso_week("2026-W53", CLOCK)
     assert week.monday == date(2026, 12, 28)
     assert week.sunday == date(2027, 1, 3)
-    assert parse_week("2027w1", CLOCK).label == "2027-W01"
-    assert parse_week("2020-W53", CLOCK).label == "2020-W53"
+    assert iso_week("2027w1", CLOCK).label == "2027-W01"
+    assert iso_week("2020-W53", CLOCK).label == "2020-W53"
     # 2027-01-01 is a Friday in ISO week 2026-W53.
     assert date(2027, 1, 1).strftime("%G-W%V") == "2026-W53"
     assert week.start.isoformat() == "2026-12-27T16:00:00+00:00"
@@ -62,6 +67,17 @@ def test_iso_weeks() -> None:
     assert week.shift(-52, CLOCK).label == "2026-W01"  # 2026 has 53 weeks
     with pytest.raises(InvalidValueError):
         parse_week("2025-W53x", CLOCK)
+
+
+def test_a_week_counts_as_ended_from_the_next_monday(cli: Cli, org: object, frozen: object) -> None:
+    from datetime import datetime
+
+    from tests.conftest import SHANGHAI
+
+    frozen.move_to(datetime(2026, 11, 22, 23, 59, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    cli.fails("report", "weekly", "--week", "2026-W47")
+    frozen.move_to(datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    assert '"week": "2026-W47"' in cli.ok("report", "weekly", "--week", "2026-W47", "--format", "json").stdout
 
 
 def test_default_week_is_the_last_complete_one(frozen: object) -> None:

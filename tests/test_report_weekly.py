@@ -144,7 +144,7 @@ def test_request_figures_of_a_known_week(cli: Cli, known_week: dict[str, int]) -
     assert all(quiet[key] in (0, None) for key in expected_it if key not in ("department", "name"))
 
 
-def test_explicit_week_and_dept(cli: Cli, known_week: dict[str, int]) -> None:
+def test_explicit_week_and_dept(cli: Cli, known_week: dict[str, int], frozen: Any) -> None:
     report = weekly(cli, "--week", "2026-W47", "--dept", "it")
     assert [item["department"] for item in report["departments"]] == ["IT"]
     assert report["dept"] == "IT"
@@ -153,6 +153,8 @@ def test_explicit_week_and_dept(cli: Cli, known_week: dict[str, int]) -> None:
     before = weekly(cli, "--week", "2026-W46")
     it = row(before, "IT")
     assert (it["received"], it["overdue_open"], it["resolved"]) == (1, 1, 0)
+    cli.fails("report", "weekly", "--week", "2026-W48")  # not over yet: its week end is a guess
+    frozen.move_to(datetime(2026, 11, 30, 0, 0, tzinfo=SHANGHAI))  # the Monday after W48
     after = weekly(cli, "--week", "2026-W48")
     assert row(after, "IT")["received"] == 1
     # r0, r3, r4 are still open, r8 and r9 fall due before its end; r6 still waits (paused).
@@ -349,19 +351,20 @@ def test_feedback_escalation_and_meeting_figures(cli: Cli, wider_week: dict[str,
     assert all(item["satisfaction_count"] == 0 for item in report["trend"][:6])
 
 
-def test_other_figures_of_the_weeks_around(cli: Cli, wider_week: dict[str, int]) -> None:
+def test_other_figures_of_the_weeks_around(cli: Cli, wider_week: dict[str, int], frozen: Any) -> None:
     before = weekly(cli, "--week", "2026-W46")
     assert others(row(before, "IT")) == (None, 2, 2, 1, 1)  # e3 was raised only in W47
     assert before["meetings"] == []
-    after = weekly(cli, "--week", "2026-W48")
-    assert others(row(after, "IT")) == (None, 1, 1, 1, 1)  # f6; c3 still open; e4
-    assert [m["id"] for m in after["meetings"]] == [wider_week["m3"]]
     only_it = weekly(cli, "--dept", "IT")
     assert [m["id"] for m in only_it["meetings"]] == [wider_week["m4"]]
     trend = {item["week"]: item for item in only_it["trend"]}
     assert (trend["2026-W47"]["satisfaction"], trend["2026-W47"]["satisfaction_count"]) == (3.5, 4)
     only_pur = weekly(cli, "--dept", "PUR")
     assert [m["id"] for m in only_pur["meetings"]] == [wider_week["m1"]]
+    at(frozen, "2026-11-30T00:00")  # W48 has ended
+    after = weekly(cli, "--week", "2026-W48")
+    assert others(row(after, "IT")) == (None, 1, 1, 1, 1)  # f6; c3 still open; e4
+    assert [m["id"] for m in after["meetings"]] == [wider_week["m3"]]
 
 
 def test_every_format_shows_the_other_figures(cli: Cli, wider_week: dict[str, int]) -> None:

@@ -46,9 +46,22 @@ def last_complete_week(clock: Clock) -> Week:
 
 
 def parse_week(text: str | None, clock: Clock) -> Week:
-    """``2026-W47`` (also ``2026W47``, ``2026-w47``); None means the last complete week."""
+    """The report's ``--week``: an ISO week that has ended; None means the last complete week.
+
+    A week that has not ended is refused: its "overdue at week end" would be a guess."""
     if text is None:
         return last_complete_week(clock)
+    week = iso_week(text, clock)
+    if week.end > clock.now():
+        latest = last_complete_week(clock).label
+        raise InvalidValueError(
+            f"invalid --week {text!r}: that week has not ended yet; the latest complete week is {latest}"
+        )
+    return week
+
+
+def iso_week(text: str, clock: Clock) -> Week:
+    """``2026-W47`` (also ``2026W47``, ``2026-w47``) as a :class:`Week` in the org zone."""
     match = _WEEK.match(text)
     if match:
         year, number = int(match.group(1)), int(match.group(2))
