@@ -101,7 +101,37 @@ def _missing_name(d: dict[str, Any]) -> None:
     del dept(d, "HR")["name"]
 
 
+def _ack_after_resolve(d: dict[str, Any]) -> None:
+    d["sla"] = {"urgent": {"ack": "5d", "resolve": "1h"}}
+
+
+def _escalation_not_rising(d: dict[str, Any]) -> None:
+    d["escalation"] = [{"overdue": "3d", "level": 1}, {"overdue": "1d", "level": 2}]
+
+
+def _escalation_level_twice(d: dict[str, Any]) -> None:
+    d["escalation"] = [{"overdue": "1d", "level": 1}, {"overdue": "3d", "level": 1}]
+
+
+def _head_outside(d: dict[str, Any]) -> None:
+    dept(d, "QA")["head"] = "li.na"  # a SALES person
+
+
+def _long_service(d: dict[str, Any]) -> None:
+    dept(d, "HR")["services"] = ["招聘" * 60]
+
+
+def _long_organization(d: dict[str, Any]) -> None:
+    d["organization"] = "公" * 201
+
+
 INVALID: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
+    "ack after resolve": (_ack_after_resolve, ["sla.urgent", "ack (5d)", "resolve (1h)"]),
+    "escalation not rising": (_escalation_not_rising, ["escalation[1].overdue", "level 2 at 1d"]),
+    "escalation level twice": (_escalation_level_twice, ["escalation[1]", "level 1 is given twice"]),
+    "head outside the department": (_head_outside, ["(QA).head", "'li.na' belongs to SALES", "RD"]),
+    "service too long": (_long_service, ["HR", "services"]),
+    "organization too long": (_long_organization, ["organization", "200"]),
     "unknown parent": (_unknown_parent, ["SALES", "parent", "NOPE"]),
     "parent cycle": (_cycle, ["cycle", "GM", "SALES"]),
     "unknown head": (_unknown_head, ["QA", "head", "ghost.user"]),
@@ -235,6 +265,32 @@ def test_deactivate_referenced_delete_unreferenced(cli: Cli, org: Path, tmp_path
     back = cli.ok("org", "apply", str(org)).stdout
     assert "updated: department IT" in back and "updated: person feng.kai" in back
     new_request(cli, "--from", "SALES", "--to", "IT", "--title", "新需求")
+
+
+def test_removing_someone_lists_the_open_work_they_leave(
+    cli: Cli, org: Path, tmp_path: Path, db_path: Path
+) -> None:
+    kept = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "重置密码")  # owner feng.kai
+    done = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "已解决的事")
+    cli.ok("request", "resolve", str(done), "--note", "好了", actor="feng.kai")
+    data = example()
+    data["people"] = [p for p in data["people"] if p["id"] != "feng.kai"]
+    dept(data, "IT")["contact"] = dept(data, "IT")["head"]
+    smaller = write(tmp_path / "smaller.yaml", data)
+    before = dump(db_path)
+    dry = cli.ok("org", "apply", str(smaller), "--dry-run").stdout
+    expected = (
+        f"open work left: request #{kept} 重置密码 (owner feng.kai, IT); "
+        f"hand it on: icrm request assign {kept} --owner PERSON"
+    )
+    assert "would be deactivated: person feng.kai" in dry
+    assert expected in dry.splitlines()
+    assert f"#{done} " not in dry  # resolved work is not left behind
+    assert dump(db_path) == before
+    applied = cli.ok("org", "apply", str(smaller)).stdout
+    assert "deactivated: person feng.kai" in applied and expected in applied.splitlines()
+    people = {p["id"]: p for p in json.loads(cli.ok("org", "show", "--format", "json").stdout)["people"]}
+    assert people["feng.kai"]["active"] is False  # deactivated, never deleted
 
 
 def test_dry_run_writes_nothing(cli: Cli, org_file: Path, db_path: Path) -> None:

@@ -45,6 +45,11 @@ def apply(
         if items
     )
     emit_message(f"{file}: {counts}" + (" (dry run, nothing written)" if dry_run else ""))
+    for request_id, title, owner, supplier in changes.orphaned:
+        emit_message(
+            f"open work left: request #{request_id} {title} (owner {owner}, {supplier}); "
+            f"hand it on: icrm request assign {request_id} --owner PERSON"
+        )
 
 
 @app.command("show")

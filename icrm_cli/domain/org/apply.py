@@ -13,8 +13,9 @@ from icrm_cli.domain import events
 from icrm_cli.domain.org.lookups import unknown_department, unknown_person
 from icrm_cli.domain.org.orgfile import OrgSpec
 from icrm_cli.domain.org.settings import load_settings
+from icrm_cli.domain.requests.states import UNRESOLVED
 from icrm_cli.errors import InvalidValueError
-from icrm_cli.storage.models import Department, Person, Setting
+from icrm_cli.storage.models import Department, Person, Request, Setting
 
 
 @dataclass
@@ -23,6 +24,9 @@ class OrgChanges:
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Unresolved requests a deactivated person owns or a deactivated department must serve:
+    # ``(request id, title, owner, supplier)``. Not a change; work someone must hand on.
+    orphaned: list[tuple[int, str, str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -179,6 +183,7 @@ def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> Org
     for dept in stale_depts:
         _retire_department(session, dept, by_dept.get(dept.code, []), changes)
 
+    changes.orphaned = _orphaned_work(session, changes)
     stored = load_settings(session)
     for key, value in spec.settings().items():
         if stored.get(key) != value:
@@ -207,6 +212,20 @@ def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> Org
     if dry_run:
         session.rollback()
     return changes
+
+
+def _orphaned_work(session: Session, changes: OrgChanges) -> list[tuple[int, str, str, str]]:
+    people = [item.partition(" ")[2] for item in changes.deactivated if item.startswith("person ")]
+    depts = [item.partition(" ")[2] for item in changes.deactivated if item.startswith("department ")]
+    if not people and not depts:
+        return []
+    query = (
+        select(Request.id, Request.title, Request.owner, Request.to_dept)
+        .where(col(Request.status).in_(sorted(UNRESOLVED)))
+        .where(or_(col(Request.owner).in_(people), col(Request.to_dept).in_(depts)))
+        .order_by(col(Request.id))
+    )
+    return [(int(rid), str(title), str(owner), str(to)) for rid, title, owner, to in session.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from icrm_cli.domain.org.yaml_loader import OrgYamlError, load_org_yaml
 from icrm_cli.errors import InvalidValueError, OrgFileError
+from icrm_cli.inputs import open_capped
 from icrm_cli.timeutil import parse_duration, zone_from_name
 
 MAX_ORG_FILE_BYTES = 2 * 1024 * 1024
@@ -37,7 +40,9 @@ class DepartmentSpec(_Strict):
     head: str
     contact: str | None = None
     channel: Literal["email", "phone", "chat", "meeting"] | None = None
-    services: list[str] = Field(default_factory=list)
+    services: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class PersonSpec(_Strict):
@@ -66,7 +71,7 @@ class FeedbackSpec(_Strict):
 
 
 class OrgSpec(_Strict):
-    organization: str | None = None
+    organization: str | None = Field(default=None, max_length=200)
     timezone: str | None = None
     departments: list[DepartmentSpec] = Field(min_length=1)
     people: list[PersonSpec] = Field(min_length=1)
@@ -144,6 +149,8 @@ def _cross_check(spec: OrgSpec) -> list[str]:
                 break
             chain.append(node)
             node = parents.get(node)
+    problems += _head_placement(spec, parents)
+    problems += _sla_order(spec) + _escalation_order(spec)
     if spec.timezone:
         try:
             zone_from_name(spec.timezone)
@@ -152,10 +159,58 @@ def _cross_check(spec: OrgSpec) -> list[str]:
     return problems
 
 
+def _head_placement(spec: OrgSpec, parents: dict[str, str | None]) -> list[str]:
+    """A head belongs to the department or to one above it (a head of several leads them from above)."""
+    home = {person.id: person.department for person in spec.people}
+    problems = []
+    for index, dept in enumerate(spec.departments):
+        allowed: list[str] = []
+        seen: set[str] = set()
+        node: str | None = dept.code
+        while node is not None and node not in seen:
+            seen.add(node)
+            allowed.append(node)
+            node = parents.get(node)
+        where = home.get(dept.head)
+        if where is not None and where not in allowed:
+            problems.append(
+                f"departments[{index}] ({dept.code}).head: {dept.head!r} belongs to {where}, "
+                f"not to {dept.code} or a department above it ({', '.join(allowed[1:]) or 'none'})"
+            )
+    return problems
+
+
+def _sla_order(spec: OrgSpec) -> list[str]:
+    problems = []
+    for priority, sla in (spec.sla or {}).items():
+        if parse_duration(sla.ack) > parse_duration(sla.resolve):
+            problems.append(
+                f"sla.{priority}: ack ({sla.ack}) is longer than resolve ({sla.resolve}); "
+                "acknowledging comes first"
+            )
+    return problems
+
+
+def _escalation_order(spec: OrgSpec) -> list[str]:
+    rules = sorted(enumerate(spec.escalation or []), key=lambda item: item[1].level)
+    problems = []
+    for (_, lower), (index, higher) in pairwise(rules):
+        if higher.level == lower.level:
+            problems.append(f"escalation[{index}]: level {higher.level} is given twice")
+        elif parse_duration(higher.overdue) <= parse_duration(lower.overdue):
+            problems.append(
+                f"escalation[{index}].overdue: level {higher.level} at {higher.overdue} overdue must come "
+                f"later than level {lower.level} at {lower.overdue}"
+            )
+    return problems
+
+
 def parse_org(text: str, source: str) -> OrgSpec:
     """Validate an org file's text; raises OrgFileError listing every problem."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_org_yaml(text)
+    except OrgYamlError as exc:
+        raise OrgFileError(source, [str(exc)]) from None
     except RecursionError:
         raise OrgFileError(source, ["nested too deeply to be an org file"]) from None
     except yaml.YAMLError as exc:
@@ -181,19 +236,8 @@ def parse_org(text: str, source: str) -> OrgSpec:
 
 def read_org_file(path: Path) -> OrgSpec:
     source = str(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise OrgFileError(source, ["is a directory, not an org file"])
-        if size > MAX_ORG_FILE_BYTES:
-            raise OrgFileError(
-                source, [f"file is {size} bytes; an org file may be at most {MAX_ORG_FILE_BYTES}"]
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise OrgFileError(source, ["no such file"]) from None
-    except OSError as exc:
-        raise OrgFileError(source, [f"cannot read: {exc.strerror}"]) from None
+    with open_capped(path, MAX_ORG_FILE_BYTES, lambda problem: OrgFileError(source, [problem])) as raw:
+        data = raw.read()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
