@@ -34,7 +34,7 @@ def _capped(argv: list[str]) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=dict(os.environ),
-        preexec_fn=limit,  # noqa: PLW1509 (the child only sets its own limit)
+        preexec_fn=limit,  # the child only sets its own limit
         timeout=60,
     )
 
