@@ -97,6 +97,23 @@ def _esc(value: Any) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
+def _notes(text: str | None) -> list[str]:
+    """Free-text notes as Markdown that stays text: no HTML, and no heading, rule or link of its own
+    (a ``## 决议 Decisions`` line in the notes must not pose as the document's section)."""
+    if not text or not text.strip():
+        return ["(无 none)"]
+    lines = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _esc(raw.rstrip()).replace("&", "&amp;")
+        stripped = line.lstrip()
+        if stripped[:1] in ("#", "=", "-", "+") or stripped[:1].isdigit():
+            indent = line[: len(line) - len(stripped)]
+            line = indent + "\\" + stripped if not stripped[:1].isdigit() else line.replace(".", "\\.", 1)
+        lines.append(line)
+    # Two trailing spaces keep the writer's line breaks inside a paragraph.
+    return ["  \n".join(lines).replace("  \n  \n", "\n\n")]
+
+
 def _when(meeting: Mapping[str, Any], clock: Clock) -> str:
     start, end = clock.local(meeting["starts_at"]), clock.local(meeting["ends_at"])
     zone = str(clock.zone) if clock.zone is not None else start.strftime("%Z")
@@ -154,7 +171,7 @@ def minutes_markdown(agenda: Mapping[str, Any], names: Mapping[str, str], clock:
         mark = {True: "出席 present", False: "缺席 absent", None: "未记录 not recorded"}[person["present"]]
         dept = _label(person["department"], names)
         lines.append(f"- {_esc(person['name'])} ({_esc(person['person'])}), {_esc(dept)}: {mark}")
-    lines += ["", "## 会议记录 Notes", "", meeting.get("notes") or "(无 none)", ""]
+    lines += ["", "## 会议记录 Notes", "", *_notes(meeting.get("notes")), ""]
     lines += ["## 决议 Decisions", ""]
     decisions = meeting.get("decisions") or []
     lines += [f"{n}. {_esc(text)}" for n, text in enumerate(decisions, 1)] or ["(无 none)"]

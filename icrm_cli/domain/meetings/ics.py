@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from icrm_cli import __version__
 from icrm_cli.domain.meetings.schedule import get_meeting
+from icrm_cli.domain.meetings.vtimezone import vtimezone
 from icrm_cli.storage.models import Person
 from icrm_cli.timeutil import Clock
 
@@ -118,5 +119,7 @@ def build_ics(
             event.add("attendee", _address(person, "REQ-PARTICIPANT"))
     calendar.add_component(event)
     if clock.zone is not None:
-        calendar.add_missing_timezones()
+        start = clock.local(meeting["starts_at"])
+        tzid = getattr(clock.zone, "key", None) or str(start.tzinfo)
+        calendar.add_component(vtimezone(clock.zone, tzid, start.year))
     return bytes(calendar.to_ical())
