@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 
 from icrm_cli.domain.meetings.vtimezone import vtimezone
 from tests.conftest import Cli
@@ -44,7 +45,8 @@ def test_daylight_saving_as_yearly_rules(zone: str, rules: dict[str, str]) -> No
     built = vtimezone(ZoneInfo(zone), zone, 2026)
     for part in ("DAYLIGHT", "STANDARD"):
         (observance,) = built.walk(part)
-        assert observance["RRULE"]["BYDAY"] in (rules[part], [rules[part]])
+        rule: Any = observance["RRULE"]
+        assert rule["BYDAY"] in (rules[part], [rules[part]])
         assert observance.decoded("dtstart").year == 1970  # before any meeting it serves
     assert "RDATE" not in built.to_ical().decode()
 
@@ -55,6 +57,7 @@ def test_clients_resolve_times_through_the_rules(tmp_path: Path) -> None:
     text = vtimezone(zone, "America/New_York", 2026).to_ical()
     parsed = Calendar.from_ical(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + text + b"END:VCALENDAR\r\n")
     (component,) = parsed.walk("VTIMEZONE")
+    assert isinstance(component, Timezone)
     read_back = component.to_tz()
     for moment in (datetime(2027, 3, 14, 1, 0), datetime(2027, 3, 14, 4, 0), datetime(2027, 11, 7, 3, 0)):
         assert moment.replace(tzinfo=read_back).utcoffset() == moment.replace(tzinfo=zone).utcoffset()
