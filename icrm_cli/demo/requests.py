@@ -160,7 +160,7 @@ class RequestSimulator:
             p: (seconds(policy.sla_for(p).ack), seconds(policy.sla_for(p).resolve)) for p in self.priorities
         }
         self.titles = {code: _titles(code) for code in self.suppliers}
-        self.targets: dict[tuple[str, str], list[str]] = {}
+        self.targets: dict[tuple[str, str, str], list[str]] = {}
         self.created: dict[tuple[str, str, str], Any] = {}
         self.moves = {kind: sink.detail({"from": a, "to": b}) for kind, (a, b) in MOVES.items()}
         self.requests: list[dict[str, Any]] = []
@@ -262,7 +262,7 @@ class RequestSimulator:
         rid = row["id"]
         self.comment = None
         ack, resolve = self.sla[row["priority"]]
-        requester, customer = row["requester"], row["from_dept"]
+        requester, customer, home = row["requester"], row["from_dept"], row["to_dept"]
         slow = SLOWNESS.get(row["to_dept"], 1.0)
         t = row["created_at"]
         # Kicking the ball: some requests bounce between departments before anyone owns them.
@@ -270,7 +270,7 @@ class RequestSimulator:
             t += int(ack * (0.2 + 1.3 * rnd()) * slow)
             if t >= now:
                 return
-            self._transfer(row, t, customer)
+            self._transfer(row, t, customer, home)
             slow = SLOWNESS.get(row["to_dept"], 1.0)
 
         owner = row["owner"]
@@ -348,11 +348,17 @@ class RequestSimulator:
             row["status"], row["closed_at"] = "closed", at
             return
 
-    def _transfer(self, row: dict[str, Any], t: int, customer: str) -> None:
-        key = (row["to_dept"], customer)
+    def _transfer(self, row: dict[str, Any], t: int, customer: str, home: str) -> None:
+        """Kick the request on: away from ``home`` (the department its title is for) to a neighbour,
+        or from a neighbour back home, never to the customer."""
+        key = (row["to_dept"], customer, home)
         targets = self.targets.get(key)
         if targets is None:
-            targets = self.targets[key] = [c for c in self.suppliers if c not in key]
+            near = texts.NEIGHBOURS.get(home, []) if row["to_dept"] == home else [home]
+            targets = [c for c in near if c in self.org.contact and c not in (customer, row["to_dept"])]
+            if not targets:
+                targets = [c for c in self.suppliers if c not in (customer, row["to_dept"])]
+            self.targets[key] = targets
         target = _pick(self.random, targets)
         actor, new_owner = row["owner"], self.org.contact[target]
         detail = {

@@ -30,6 +30,24 @@ TITLES: dict[str, list[str]] = {
         "恢复误删的共享文件",
     ],
 }
+# Where a request is wrongly passed to when it is "kicked" (踢皮球): a department whose work is close
+# to the supplier's, so a bounced request still reads plausibly where it lands.
+NEIGHBOURS: dict[str, list[str]] = {
+    "GM": ["BIZ", "RD"],
+    "BIZ": ["SALES", "MKT", "GM"],
+    "SALES": ["MKT", "CS", "BIZ"],
+    "MKT": ["SALES", "BIZ"],
+    "CS": ["SALES", "QA"],
+    "RD": ["DEV", "QA"],
+    "DEV": ["QA", "RD", "IT"],
+    "QA": ["DEV", "RD"],
+    "OPS": ["PUR", "WH"],
+    "PUR": ["OPS", "WH", "FIN"],
+    "WH": ["OPS", "PUR"],
+    "FIN": ["PUR", "HR"],
+    "HR": ["FIN", "GM"],
+    "IT": ["DEV", "OPS"],
+}
 CUSTOMERS = [
     "华东客户",
     "北京分公司",
