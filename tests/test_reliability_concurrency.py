@@ -83,7 +83,8 @@ def test_eight_processes_write_at_once_and_nothing_is_lost(cli: Cli, org: Path) 
     request_events_before = _count(db_path, "SELECT COUNT(*) FROM event WHERE entity = 'request'")
     feedback_before = _count(db_path, "SELECT COUNT(*) FROM feedback") if feedback else 0
 
-    procs = _start_writers(db_path, WORKERS, OPS, ["--feedback"] if feedback else [])
+    ops = OPS if "://" not in db_path else 25  # PostgreSQL: 8 x 25, as issue 12 asks (suite time)
+    procs = _start_writers(db_path, WORKERS, ops, ["--feedback"] if feedback else [])
     summaries = _finish(procs)
 
     issued: dict[str, int] = {}
@@ -91,7 +92,7 @@ def test_eight_processes_write_at_once_and_nothing_is_lost(cli: Cli, org: Path) 
         assert summary["failures"] == []
         for label, n in dict(summary["issued"]).items():  # type: ignore[call-overload]
             issued[label] = issued.get(label, 0) + int(n)
-    assert sum(issued.values()) == WORKERS * OPS
+    assert sum(issued.values()) == WORKERS * ops
 
     assert _count(db_path, "SELECT COUNT(*) FROM request") == requests_before + issued["new"]
     request_events = sum(n for label, n in issued.items() if label != "feedback")
@@ -114,7 +115,8 @@ def test_eight_processes_write_at_once_and_nothing_is_lost(cli: Cli, org: Path) 
         "HAVING MIN(CASE WHEN e.kind = 'created' THEN e.id END) != MIN(e.id)) AS out_of_order"
     )
     assert _count(db_path, bad) == 0
-    assert cli.ok("db", "check").stdout.count(": ok") == 2
+    checked = cli.ok("db", "check").stdout
+    assert "integrity:    ok" in checked and "foreign keys: ok" in checked
 
 
 def test_processes_creating_a_new_database_at_once_agree_on_one_schema(tmp_path: Path) -> None:
