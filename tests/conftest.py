@@ -28,6 +28,8 @@ from typer.testing import CliRunner, Result
 
 from icrm_cli.cli.app import app
 
+pytest_plugins = ["tests.dbtargets"]  # the behaviour suites on SQLite and PostgreSQL
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_ORG = ROOT / "examples" / "org.yaml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -47,11 +47,22 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def readers(demo_db: Path) -> Iterator[tuple[SqliteReader, SqlAlchemyReader]]:
+@pytest.fixture(scope="module")
+def demo_pg(demo_db: Path, pg_server: Any) -> str:
+    """The demo database copied into PostgreSQL (``db copy``)."""
+    url = pg_server.create("plans")
+    result = Cli(CliRunner())("--db", str(demo_db), "db", "copy", url)
+    assert result.exit_code == 0, result.stderr
+    return str(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def readers(request: pytest.FixtureRequest, demo_db: Path) -> Iterator[tuple[SqliteReader, SqlAlchemyReader]]:
+    """The light reader on the demo file, and SQLAlchemy on the same file or on its PostgreSQL copy."""
     light = SqliteReader.open(demo_db, str(demo_db))
     assert light is not None
-    database = open_database(str(demo_db))
+    general_target = str(demo_db) if request.param == "sqlite" else request.getfixturevalue("demo_pg")
+    database = open_database(general_target)
     try:
         with database.reading() as conn:
             yield light, SqlAlchemyReader(conn)
@@ -163,6 +174,9 @@ def test_request_lists_are_the_same_through_both_readers(
         matched += bool(typed)
         for utf8 in (False, True):
             rows = [request_rows(reader, filt, NOW) for reader in (light, general)]
+            if general.dialect != "sqlite":  # raw driver values differ by driver; typed rows match above
+                assert rows[0].total() == rows[1].total() == len(typed)
+                continue
             if utf8:
                 assert all(stream.batches.utf8_text() for stream in rows)
             assert [list(map(tuple, batch)) for batch in rows[0].batches] == [
@@ -308,4 +322,8 @@ def test_an_export_since_a_date_is_the_full_export_cut_there(
     assert [row[0] for row in whole] == sorted(row[0] for row in whole)
     cut = [row for row in whole if read_time(row[created]) >= since]  # type: ignore[operator]
     assert 0 < len(cut) < len(whole)
-    assert exported(light, since) == cut == exported(general, since)
+    assert exported(light, since) == cut
+    if general.dialect == "sqlite":  # raw driver values: the same only for the same driver
+        assert exported(general, since) == cut
+    else:
+        assert [row[0] for row in exported(general, since)] == [row[0] for row in cut]

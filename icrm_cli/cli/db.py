@@ -1,7 +1,8 @@
-"""`icrm db`: where the database is, whether it is healthy, and backups."""
+"""`icrm db`: where the database is, whether it is healthy, backups, and copying it elsewhere."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,15 +10,21 @@ import typer
 
 from icrm_cli.cli.common import database, state
 
-app = typer.Typer(help="The database: path, health check, backup.", no_args_is_help=True)
+app = typer.Typer(help="The database: path, health check, backup, copy.", no_args_is_help=True)
+
+
+class CopyFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 @app.command("path")
 def path(ctx: typer.Context) -> None:
-    """Print the database target in use."""
+    """Print the database target in use (a URL's password shown as ***)."""
     from icrm_cli.output import emit_message
+    from icrm_cli.storage.targets import shown
 
-    emit_message(state(ctx).target)
+    emit_message(shown(state(ctx).target))
 
 
 @app.command("check")
@@ -46,13 +53,52 @@ def backup(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Where to write the copy.", dir_okay=False)],
 ) -> None:
-    """Online backup, safe while others write."""
+    """Online backup, safe while others write (SQLite; on PostgreSQL use pg_dump)."""
+    from icrm_cli.errors import InvalidValueError
     from icrm_cli.output import emit_message
     from icrm_cli.storage.maintenance import backup as run_backup
+    from icrm_cli.storage.targets import database_url, is_postgres, server_of
 
+    url = database_url(state(ctx).target)
+    if is_postgres(url):
+        host, name = server_of(url)
+        raise InvalidValueError(
+            f"db backup copies SQLite files; back up PostgreSQL database {name!r} on {host} "
+            f"with pg_dump (e.g. pg_dump -Fc -f {_shown(file)} {name})"
+        )
     with database(ctx) as db:
         size = run_backup(db, file)
-    emit_message(f"Backed up {_shown(state(ctx).target)} to {_shown(file)} ({size} bytes).")
+    emit_message(f"Backed up {_shown(db.target)} to {_shown(file)} ({size} bytes).")
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="An empty database: a SQLite file or a URL.")],
+    fmt: Annotated[CopyFormat, typer.Option("--format", "-f", help="Output format.")] = CopyFormat.table,
+) -> None:
+    """Copy the whole database in use into an empty TARGET (file or URL), ids kept."""
+    import json
+
+    from icrm_cli.output import emit_message
+    from icrm_cli.storage.copy import copy_database
+
+    if not target.strip():
+        from icrm_cli.errors import InvalidValueError
+
+        raise InvalidValueError("TARGET is empty: give a database path or URL")
+    with database(ctx) as db:
+        copied = copy_database(db, target)
+    if fmt is CopyFormat.json:
+        emit_message(json.dumps([{"table": c.table, "rows": c.rows} for c in copied], ensure_ascii=False))
+        return
+    width = max(len(c.table) for c in copied)
+    for c in copied:
+        emit_message(f"{c.table:<{width}}  {c.rows:>10}")
+    from icrm_cli.storage.targets import shown
+
+    total = sum(c.rows for c in copied)
+    emit_message(f"Copied {total} rows in {len(copied)} tables into {shown(target)}.")
 
 
 def _shown(path: object) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Table, insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from icrm_cli.storage.dialect import move_sequence
 from icrm_cli.storage.sqlite_values import stored_json, stored_time
 from icrm_cli.storage.types import UTCDateTime
 
@@ -50,6 +51,8 @@ def bulk_insert(session: Session, table: Table, rows: Iterable[Mapping[str, Any]
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         connection.execute(insert(table), batch)
+        if "id" in batch[0] and "id" in table.c:  # explicit ids: later ones continue after them
+            move_sequence(connection, table.name)
         return len(batch)
     names = [column.name for column in table.columns if column.name in batch[0]]
     converting = [

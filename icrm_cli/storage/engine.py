@@ -4,7 +4,9 @@ Nothing here runs at import time: :func:`open_database` builds the engine for
 the target the user chose, upgrades its schema and hands out sessions. SQLite
 gets foreign keys, WAL, a busy timeout and write transactions that take the
 write lock at their start (``BEGIN IMMEDIATE``), so concurrent writers queue
-instead of failing half-way.
+instead of failing half-way; PostgreSQL gets the same through an advisory lock
+(see :mod:`icrm_cli.storage.dialect`). A :class:`Database` shows its target
+without the password of a URL.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from icrm_cli.errors import DatabaseError
 from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error, value_error
-from icrm_cli.storage.targets import database_url, sqlite_path
+from icrm_cli.storage.dialect import IMMEDIATE, connect_args, install_postgres_hooks, require_driver
+from icrm_cli.storage.targets import database_url, shown, sqlite_path
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-_IMMEDIATE = "icrm_immediate"
+_IMMEDIATE = IMMEDIATE
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -80,15 +83,15 @@ def make_engine(target: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _prepare_sqlite_file(path)
-    connect_args: dict[str, Any] = {}
-    if url.startswith("sqlite"):
-        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    require_driver(url)
     try:
-        engine = create_engine(url, connect_args=connect_args)
-    except Exception as exc:  # bad URL, missing driver
-        raise DatabaseError(f"cannot use database {target!r}: {exc}") from None
+        engine = create_engine(url, connect_args=connect_args(url))
+    except Exception as exc:  # bad URL, unknown dialect
+        raise DatabaseError(f"cannot use database {shown(target)!r}: {shown(str(exc))}") from None
     if engine.dialect.name == "sqlite":
         _install_sqlite_hooks(engine)
+    elif engine.dialect.name == "postgresql":
+        install_postgres_hooks(engine)
     return engine
 
 
@@ -99,14 +102,14 @@ def translate(exc: DBAPIError, target: str | None = None) -> DatabaseError:
 
 @dataclass
 class Database:
-    """An open database target: its engine and where it points."""
+    """An open database target: its engine and where it points.
+
+    ``target`` is the target as it may be shown (no password); ``url`` the real one.
+    """
 
     target: str
     engine: Engine
-
-    @property
-    def url(self) -> str:
-        return database_url(self.target)
+    url: str
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
@@ -167,14 +170,28 @@ def open_database(target: str, *, upgrade: bool = True) -> Database:
     from icrm_cli.storage import migrations
 
     engine = make_engine(target)
-    database = Database(target=target, engine=engine)
+    database = Database(target=shown(target), engine=engine, url=database_url(target))
     if upgrade:
         try:
             migrations.upgrade(engine.execution_options(**{_IMMEDIATE: True}))
+        except ProgrammingError as exc:
+            engine.dispose()
+            if getattr(exc.orig, "sqlstate", None) == "42501":
+                raise _no_schema_rights(database) from None
+            raise translate(exc, database.target) from exc
         except DBAPIError as exc:
             engine.dispose()
-            raise translate(exc, target) from exc
+            raise translate(exc, database.target) from exc
         except BaseException:
             engine.dispose()
             raise
     return database
+
+
+def _no_schema_rights(database: Database) -> DatabaseError:
+    """A login that may not change the schema, on a database whose schema needs an upgrade."""
+    return DatabaseError(
+        f"the schema of {database.target} needs an upgrade, which this login may not make: "
+        "run any icrm command once as the database's owner (a role that owns icrm's tables "
+        "and has CREATE on its schema), then retry; see docs/team-database.md"
+    )

@@ -35,6 +35,10 @@ def check(db: Database) -> CheckResult:
             rows = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
             integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
             fk_problems = len(list(conn.execute(text("PRAGMA foreign_key_check"))))
+        elif db.engine.dialect.name == "postgresql":
+            from icrm_cli.storage.dialect import server_check
+
+            integrity, fk_problems = server_check(conn)
     return CheckResult(
         target=db.target,
         schema_version=migrations.current(db.engine),

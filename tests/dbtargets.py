@@ -1,0 +1,189 @@
+"""Run the behaviour suites on both databases: SQLite files and a real PostgreSQL server.
+
+Loaded from ``tests/conftest.py`` as a plugin. Tests in :data:`BOTH` run twice,
+``[sqlite]`` and ``[postgresql]``, through the autouse ``db_backend`` fixture;
+a test that opens the SQLite file itself (its own parameters name ``db_path``
+or ``isolated_env``) stays SQLite-only.
+
+The server comes from ``ICRM_TEST_PG`` (an admin URL such as
+``postgresql://postgres@127.0.0.1:5432/postgres``; ``.ci/postgres.sh`` exports
+it), else that address. Without a server the PostgreSQL cases skip with the
+reason; under ``CI=true`` they fail instead.
+
+Each test run works in databases of its own (unique names, dropped at the
+end). Resetting between tests is fast: one database per run, emptied with
+``TRUNCATE ... RESTART IDENTITY`` and, for tests that use the ``org``
+fixture, refilled from a copy of the org tables kept in a side schema
+(``org apply`` runs once per run, at the frozen time, as on SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+BOTH = {
+    "tests.test_requests_lifecycle",
+    "tests.test_meeting_agenda",
+    "tests.test_meeting_cli",
+    "tests.test_meeting_remind_ics",
+    "tests.test_feedback_complaints",
+    "tests.test_feedback_give",
+    "tests.test_feedback_summary",
+    "tests.test_feedback_survey",
+    "tests.test_escalation_cli",
+    "tests.test_escalation_ladder",
+    "tests.test_escalation_sweep",
+    "tests.test_report_weekly",
+    "tests.test_report_errors",
+    "tests.test_reliability_concurrency",
+    "tests.test_reliability_badinput",
+}
+SQLITE_ONLY_ARGS = {"db_path", "isolated_env"}
+DEFAULT_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+SEED = "icrm_seed"
+
+
+def admin_url() -> str:
+    return os.environ.get("ICRM_TEST_PG") or DEFAULT_ADMIN
+
+
+def with_database(url: str, name: str) -> str:
+    base = url.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def _unavailable() -> str | None:
+    """Why PostgreSQL cases cannot run here, or None."""
+    try:
+        import psycopg
+    except ImportError:
+        return 'psycopg is not installed (pip install "icrm[postgres]")'
+    try:
+        psycopg.connect(admin_url(), connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return f"no PostgreSQL server at {admin_url()}: {str(exc).splitlines()[0]}"
+    return None
+
+
+@dataclass
+class PgServer:
+    """The test server: creates uniquely named databases and drops them at the end of the run."""
+
+    admin: str
+    tag: str = field(default_factory=lambda: f"icrm_t{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    made: list[str] = field(default_factory=list)
+
+    def execute(self, sql: str, database: str | None = None) -> list[tuple[Any, ...]]:
+        import psycopg
+
+        url = self.admin if database is None else with_database(self.admin, database)
+        with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cur:
+            cur.execute(sql.encode())
+            return list(cur.fetchall()) if cur.description else []
+
+    def create(self, label: str) -> str:
+        """A new, empty database; returns its URL."""
+        name = f"{self.tag}_{label}"
+        self.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return with_database(self.admin, name)
+
+    def drop_all(self) -> None:
+        for name in self.made:
+            self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.made.clear()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    reason = _unavailable()
+    if reason is not None:
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(f"CI=true but PostgreSQL is unavailable: {reason}")
+        pytest.skip(reason)
+    server = PgServer(admin_url())
+    yield server
+    server.drop_all()
+
+
+@dataclass
+class SharedPg:
+    """The run's behaviour database: its URL, its tables, and whether the org seed is saved."""
+
+    server: PgServer
+    url: str
+    name: str
+    tables: list[str]
+    serial: list[str]
+
+    def reset(self, *, with_org: bool) -> None:
+        statements = [f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"]
+        if with_org:
+            seeded = {row[0] for row in self.server.execute(_SEEDED, self.name)}
+            statements += [f"INSERT INTO {t} SELECT * FROM {SEED}.{t}" for t in self.tables if t in seeded]
+            statements += [
+                f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false)"
+                for t in self.serial
+            ]
+        self.server.execute("; ".join(statements), self.name)
+
+
+_SEEDED = f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{SEED}'"
+
+
+@pytest.fixture(scope="session")
+def shared_pg(pg_server: PgServer) -> SharedPg:
+    """One database for the run's behaviour tests, with the example org saved in a side schema."""
+    import time_machine
+    from typer.testing import CliRunner
+
+    from icrm_cli.cli.app import app
+    from icrm_cli.storage.copy import icrm_tables, serial_id
+    from tests.conftest import EXAMPLE_ORG, FROZEN_AT
+
+    url = pg_server.create("behaviour")
+    name = url.rsplit("/", 1)[1]
+    with pytest.MonkeyPatch.context() as patch, time_machine.travel(FROZEN_AT, tick=False):
+        patch.setenv("ICRM_DB", url)
+        patch.setenv("ICRM_USER", "zhang.wei")
+        done = CliRunner().invoke(app, ["org", "apply", str(EXAMPLE_ORG)])
+        assert done.exit_code == 0, done.output
+    tables = [table.name for table in icrm_tables()]
+    serial = [table.name for table in icrm_tables() if serial_id(table)]
+    copies = [
+        f"CREATE TABLE {SEED}.{t} AS SELECT * FROM {t}"
+        for t in tables
+        if pg_server.execute(f"SELECT EXISTS (SELECT 1 FROM {t})", name)[0][0]
+    ]
+    pg_server.execute(f"CREATE SCHEMA {SEED}; " + "; ".join(copies), name)
+    return SharedPg(pg_server, url, name, tables, serial)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    if metafunc.module.__name__ not in BOTH:
+        return
+    own = set(
+        metafunc.definition.function.__code__.co_varnames[: metafunc.definition.function.__code__.co_argcount]
+    )
+    backends = ["sqlite"] if own & SQLITE_ONLY_ARGS else ["sqlite", "postgresql"]
+    metafunc.parametrize("db_backend", backends, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def db_backend(request: pytest.FixtureRequest, isolated_env: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``sqlite`` (ICRM_DB is the test's own file) or ``postgresql`` (the run's reset database)."""
+    backend = str(getattr(request, "param", "sqlite"))
+    if backend == "postgresql":
+        shared: SharedPg = request.getfixturevalue("shared_pg")
+        shared.reset(with_org="org" in request.fixturenames)
+        monkeypatch.setenv("ICRM_DB", shared.url)
+    return backend
