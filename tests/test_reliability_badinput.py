@@ -93,7 +93,9 @@ def read_only_db(cli: Cli, org: Path, db_path: Path) -> Iterator[Path]:
         db_path.chmod(0o600)
 
 
-def test_read_only_db_reads_work_and_writes_fail_cleanly(cli: Cli, read_only_db: Path) -> None:
+def test_read_only_db_reads_work_and_writes_fail_cleanly(
+    cli: Cli, read_only_db: Path, db_path: Path
+) -> None:  # a file's mode: SQLite only
     before = dump(read_only_db)
     assert "只读库里的联络单" in cli.ok("request", "list").stdout
     assert "read-only" in one_error(
