@@ -71,12 +71,24 @@ class AppState:
             raise InvalidValueError("ICRM_DB is set but empty: give a database path or URL, or unset it")
         if self.db is not None and not self.db.strip():
             raise InvalidValueError("--db is empty: give a database path or URL")
-        return self.db or default_target()
+        target = self.db or default_target()
+        from icrm_cli.output.sink import protect
+        from icrm_cli.storage.targets import database_url, sqlite_path
+
+        path = sqlite_path(database_url(target))
+        if path is not None:
+            protect(path)  # no -o onto the database in use
+        return target
 
     @property
     def who(self) -> str:
-        if self.actor and self.actor.strip():
-            return self.actor.strip()
+        """The acting person's id: ``--as`` / ``ICRM_USER`` (checked: a blank or malformed one is an
+        error, never the OS login), else the OS login."""
+        from icrm_cli.domain.text import clean_id
+
+        if self.actor is not None:
+            where = "--as" if os.environ.get("ICRM_USER") != self.actor else "ICRM_USER"
+            return clean_id(self.actor, what=where)
         try:
             return getpass.getuser()
         except (KeyError, OSError):
