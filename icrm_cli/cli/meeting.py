@@ -208,6 +208,9 @@ def action(
         )
 
 
+NOTES_FILE_BYTES = 256 * 1024  # notes hold at most 20,000 characters
+
+
 def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
     from icrm_cli.errors import InvalidValueError
 
@@ -215,12 +218,9 @@ def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
         raise InvalidValueError("give --notes or --notes-file, not both")
     if notes_file is None:
         return notes
-    try:
-        return notes_file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidValueError(f"cannot read {str(notes_file)!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InvalidValueError(f"{str(notes_file)!r} is not UTF-8 text") from None
+    from icrm_cli.inputs import read_text_file
+
+    return read_text_file(notes_file, NOTES_FILE_BYTES, what="--notes-file")
 
 
 @app.command("minutes")

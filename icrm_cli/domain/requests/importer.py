@@ -9,7 +9,6 @@ stays flat whatever the file's size.
 from __future__ import annotations
 
 import csv
-import io
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +21,7 @@ from sqlmodel import Session
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import ImportFileError, InvalidValueError
-from icrm_cli.inputs import open_capped
+from icrm_cli.inputs import ENCODINGS_ACCEPTED, open_capped, text_reader
 from icrm_cli.safe_text import visible_one_line
 from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
@@ -144,7 +143,9 @@ def _load(
     dry_run: bool,
 ) -> int:
     """Read, check and (unless ``dry_run`` or a row was bad) insert every row; the number of rows."""
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = text_reader(raw)
+    if text is None:
+        raise ImportFileError(source, [f"line 1: not text in an encoding icrm reads: {ENCODINGS_ACCEPTED}"])
     reader = csv.reader(text)
     problems: list[str] = []
     batch: list[dict[str, Any]] = []
@@ -172,7 +173,7 @@ def _load(
                 _insert(session, batch, context, note, dry_run or bool(problems))
     except UnicodeDecodeError:
         line = reader.line_num + 1
-        problems.append(f"line {line}: not UTF-8 text; save the CSV as UTF-8")
+        problems.append(f"line {line}: not {text.encoding} text like the lines before it")
     except csv.Error as exc:
         problems.append(f"line {reader.line_num}: not valid CSV ({exc})")
     finally:
