@@ -237,6 +237,7 @@ def sweep(
         bool, typer.Option("--dry-run", help="Print what would be done; write nothing.")
     ] = False,
     fmt: ListFormatOpt = ListFormat.table,
+    excel: ExcelOpt = False,
 ) -> None:
     """Escalate overdue requests by the org file's rules (for cron; prints nothing when idle)."""
     from icrm_cli.domain.escalation.sweep import sweep as run_sweep
@@ -244,7 +245,7 @@ def sweep(
 
     with session(ctx, write=not dry_run) as (sess, policy):
         actions = run_sweep(sess, policy, actor=state(ctx).who, dry_run=dry_run)
-    opts = output_options(policy, fmt)
+    opts = output_options(policy, fmt, excel=excel)
     if opts.fmt == "json":
         emit_object([action.as_dict() for action in actions], opts)
     elif not actions:

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import ListFormat, ListFormatOpt, OutputOpt, output_options, session, state
+from icrm_cli.cli.common import (
+    ExcelOpt,
+    ListFormat,
+    ListFormatOpt,
+    OutputOpt,
+    output_options,
+    session,
+    state,
+)
 
 app = typer.Typer(
     help="Departments, people, SLA and escalation rules from the org file.", no_args_is_help=True
@@ -59,6 +67,7 @@ def show(
     fmt: ListFormatOpt = ListFormat.table,
     people: Annotated[bool, typer.Option("--people", help="List people only (handy with csv).")] = False,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """Departments as a tree (head, contact, channel, services) and people."""
     from icrm_cli.domain.org.apply import show_org
@@ -67,7 +76,7 @@ def show(
 
     with session(ctx) as (sess, policy):
         view = show_org(sess)
-    opts = output_options(policy, fmt, output)
+    opts = output_options(policy, fmt, output, excel)
     if opts.fmt == "json" and not people:
         emit_object(
             {

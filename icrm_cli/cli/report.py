@@ -43,20 +43,24 @@ def weekly(
     dept: Annotated[str | None, typer.Option("--dept", help="Only this department's row.")] = None,
     fmt: Annotated[WeeklyFormat, typer.Option("--format", "-f", help="Output format.")] = WeeklyFormat.table,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """The weekly scorecard: every department as supplier and customer, the matrix, kicked balls."""
     from icrm_cli.domain.report.weekly import weekly_report
 
     with reading(ctx) as (conn, policy):
         report = weekly_report(conn, policy, week, dept, trend=fmt in (WeeklyFormat.json, WeeklyFormat.html))
-    render_weekly(report.as_dict(), policy, fmt.value, output)
+    render_weekly(report.as_dict(), policy, fmt.value, output, excel)
 
 
-def render_weekly(data: dict[str, object], policy: Policy, fmt: str, output: Path | None = None) -> None:
-    """Print a weekly report (``WeeklyReport.as_dict()``) in one of the report formats."""
+def render_weekly(
+    data: dict[str, object], policy: Policy, fmt: str, output: Path | None = None, excel: bool = False
+) -> None:
+    """Print a weekly report (``WeeklyReport.as_dict()``) in one of the report formats (``excel``: a
+    BOM before CSV)."""
     from icrm_cli.output import emit_rows, emit_text
 
-    opts = output_options(policy, fmt, output)
+    opts = output_options(policy, fmt, output, excel)
     if fmt == "json":
         from icrm_cli.output.report_json import report_json
 
