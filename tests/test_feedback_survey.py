@@ -114,7 +114,7 @@ def test_import_without_bom_and_partial_answers(cli: Cli, survey: None, tmp_path
         f"{HEADER}\n2026-11,MKT,市场部,DEV,软件开发部,1,3,\n2026-11,CS,客户服务部,QA,测试部,2,,\n",
         encoding="utf-8",
     )
-    assert "1 rows without a score skipped" in cli.ok("feedback", "survey", "import", str(sheet)).stdout
+    assert "1 row without a score skipped" in cli.ok("feedback", "survey", "import", str(sheet)).stdout
     data = status(cli)
     assert (data["invited"], data["answered"], data["response_rate"]) == (2, 1, 0.5)
 

@@ -60,7 +60,7 @@ def test_import_all_rows(cli: Cli, org: object, tmp_path: Path) -> None:
 def test_import_bom_and_aliases(cli: Cli, org: object, tmp_path: Path) -> None:
     text = "\ufefffrom_dept,to_dept,Title\nCS,WH,补发货物\n\n"
     out = cli.ok("request", "import", str(write(tmp_path, text))).stdout
-    assert "imported 1 requests" in out
+    assert "imported 1 request (#" in out
     assert listed(cli)[0]["title"] == "补发货物"
 
 

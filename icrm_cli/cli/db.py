@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from icrm_cli.cli.common import database, state
+from icrm_cli.wording import counted
 
 app = typer.Typer(help="The database: path, health check, backup, copy.", no_args_is_help=True)
 
@@ -104,7 +105,7 @@ def copy(
     from icrm_cli.storage.targets import shown
 
     total = sum(c.rows for c in copied)
-    emit_message(f"Copied {total} rows in {len(copied)} tables into {shown(target)}.")
+    emit_message(f"Copied {counted(total, 'row')} in {counted(len(copied), 'table')} into {shown(target)}.")
 
 
 def _shown(path: object) -> str:

@@ -17,6 +17,7 @@ from icrm_cli.cli.common import (
     session,
     state,
 )
+from icrm_cli.wording import counted
 
 app = typer.Typer(
     help="Satisfaction surveys (满意度调查): start, export to a spreadsheet, import answers, status.",
@@ -58,7 +59,7 @@ def start(
         )
         message = (
             f"Started survey {survey.period} #{survey.id} ({clock.short(survey.since)} – "
-            f"{clock.short(survey.until)}): {invited} department pairs invited"
+            f"{clock.short(survey.until)}): {counted(invited, 'department pair')} invited"
         )
     emit_message(message)
 
@@ -94,9 +95,10 @@ def import_(
 
     with session(ctx, write=True) as (sess, policy):
         result = import_answers(sess, policy, file, actor=state(ctx).who)
-    skipped = f"; {result.skipped} rows without a score skipped" if result.skipped else ""
+    skipped = f"; {counted(result.skipped, 'row')} without a score skipped" if result.skipped else ""
     emit_message(
-        f"{file}: recorded {result.answered} ratings for survey {', '.join(result.periods)}{skipped}"
+        f"{file}: recorded {counted(result.answered, 'rating')} "
+        f"for survey {', '.join(result.periods)}{skipped}"
     )
 
 

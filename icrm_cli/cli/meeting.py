@@ -20,6 +20,7 @@ from icrm_cli.cli.common import (
     session,
     state,
 )
+from icrm_cli.wording import counted
 
 app = typer.Typer(
     help="Cross-department meetings (例会): agenda, minutes, action items, reminders, invites.",
@@ -82,7 +83,7 @@ def new(
     else:
         emit_message(
             f"Created meeting #{created['id']} {created['title']} at {clock.short(created['starts_at'])} "
-            f"({', '.join(created['departments'])}; {len(created['attendees'])} attendees)"
+            f"({', '.join(created['departments'])}; {counted(len(created['attendees']), 'attendee')})"
         )
 
 

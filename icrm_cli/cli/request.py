@@ -363,10 +363,14 @@ def import_(
     """Create many requests from a CSV file: all rows or none."""
     from icrm_cli.domain.requests.importer import import_requests
     from icrm_cli.output import emit_message
+    from icrm_cli.wording import counted
 
     with session(ctx, write=True) as (sess, policy):
         result = import_requests(sess, policy, file, actor=state(ctx).who, dry_run=dry_run)
     if dry_run:
-        emit_message(f"{file}: {result.count} requests would be imported (dry run, nothing written)")
+        emit_message(
+            f"{file}: {counted(result.count, 'request')} would be imported (dry run, nothing written)"
+        )
     else:
-        emit_message(f"{file}: imported {result.count} requests (#{result.first_id}–#{result.last_id})")
+        ids = f"#{result.first_id}" if result.count == 1 else f"#{result.first_id}–#{result.last_id}"
+        emit_message(f"{file}: imported {counted(result.count, 'request')} ({ids})")
