@@ -6,29 +6,22 @@ import re
 from pathlib import Path
 
 import pytest
-import typer
 
-from icrm_cli.cli.app import app
+from tests.conftest import command_tree
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _commands() -> list[str]:
     """Every leaf command as it is typed after ``icrm``, e.g. ``request new``."""
-    root = typer.main.get_command(app)
-    found: list[str] = []
-
-    def walk(command: object, path: list[str]) -> None:
-        children = getattr(command, "commands", None)
-        if children is not None:  # a group: its leaves are the commands
-            for name, child in sorted(children.items()):
-                if not getattr(child, "hidden", False):
-                    walk(child, [*path, name])
-        elif path:
-            found.append(" ".join(path))
-
-    walk(root, [])
-    return found
+    tree = command_tree()
+    return sorted(
+        " ".join(path)
+        for path, command in tree.items()
+        if path
+        and not hasattr(command, "list_commands")
+        and not any(getattr(tree[path[:i]], "hidden", False) for i in range(1, len(path) + 1))
+    )
 
 
 COMMANDS = _commands()

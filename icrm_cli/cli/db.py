@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import database, state
+from icrm_cli.cli.common import command_group, database, state
 
-app = typer.Typer(help="The database: path, health check, backup.", no_args_is_help=True)
+app = command_group(help="The database: path, health check, backup.")
 
 
 @app.command("path")

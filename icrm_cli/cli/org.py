@@ -7,11 +7,17 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import ListFormat, ListFormatOpt, OutputOpt, output_options, session, state
-
-app = typer.Typer(
-    help="Departments, people, SLA and escalation rules from the org file.", no_args_is_help=True
+from icrm_cli.cli.common import (
+    ListFormat,
+    ListFormatOpt,
+    OutputOpt,
+    command_group,
+    output_options,
+    session,
+    state,
 )
+
+app = command_group(help="Departments, people, SLA and escalation rules from the org file.")
 
 
 @app.command("apply")
