@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import database, state
+from icrm_cli.cli.common import command_group, database, state
 from icrm_cli.wording import counted
 
-app = typer.Typer(help="The database: path, health check, backup, copy.", no_args_is_help=True)
+app = command_group(help="The database: path, health check, backup, copy.")
 
 
 class CopyFormat(StrEnum):

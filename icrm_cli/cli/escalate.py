@@ -13,6 +13,7 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
@@ -21,9 +22,8 @@ from icrm_cli.cli.common import (
 if TYPE_CHECKING:
     from icrm_cli.output import Column, Section
 
-app = typer.Typer(
-    help="Escalation ladder: 1 interface contacts, 2 department heads, 3 arbitration by the common superior.",
-    no_args_is_help=True,
+app = command_group(
+    help="Escalation ladder: 1 interface contacts, 2 department heads, 3 arbitration by the common superior."
 )
 
 IdArg = Annotated[int, typer.Argument(help="Escalation id.", metavar="ID")]

@@ -15,6 +15,7 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
@@ -23,10 +24,7 @@ from icrm_cli.cli.common import (
 if TYPE_CHECKING:
     from icrm_cli.output import Column
 
-app = typer.Typer(
-    help="Feedback between departments: ratings, thanks, expectations, complaints, surveys.",
-    no_args_is_help=True,
-)
+app = command_group(help="Feedback between departments: ratings, thanks, expectations, complaints, surveys.")
 app.add_typer(feedback_survey.app, name="survey")
 
 

@@ -13,15 +13,15 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
 )
 from icrm_cli.wording import counted
 
-app = typer.Typer(
-    help="Satisfaction surveys (满意度调查): start, export to a spreadsheet, import answers, status.",
-    no_args_is_help=True,
+app = command_group(
+    help="Satisfaction surveys (满意度调查): start, export to a spreadsheet, import answers, status."
 )
 
 PeriodOpt = Annotated[str, typer.Option("--period", metavar="NAME", help="Survey name, e.g. 2026-Q4.")]

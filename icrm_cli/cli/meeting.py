@@ -16,15 +16,15 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
 )
 from icrm_cli.wording import counted
 
-app = typer.Typer(
-    help="Cross-department meetings (例会): agenda, minutes, action items, reminders, invites.",
-    no_args_is_help=True,
+app = command_group(
+    help="Cross-department meetings (例会): agenda, minutes, action items, reminders, invites."
 )
 
 IdArg = Annotated[int, typer.Argument(help="Meeting id.", metavar="ID")]

@@ -12,14 +12,13 @@ from icrm_cli.cli.common import (
     ListFormat,
     ListFormatOpt,
     OutputOpt,
+    command_group,
     output_options,
     session,
     state,
 )
 
-app = typer.Typer(
-    help="Departments, people, SLA and escalation rules from the org file.", no_args_is_help=True
-)
+app = command_group(help="Departments, people, SLA and escalation rules from the org file.")
 
 
 @app.command("apply")

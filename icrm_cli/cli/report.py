@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, reading
+from icrm_cli.cli.common import ExcelOpt, OutputOpt, command_group, output_options, reading
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from icrm_cli.domain.org.settings import Policy
 
-app = typer.Typer(help="The weekly report and data exports.", no_args_is_help=True)
+app = command_group(help="The weekly report and data exports.")
 
 
 class WeeklyFormat(StrEnum):

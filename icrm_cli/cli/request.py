@@ -16,6 +16,7 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     reading,
     session,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from icrm_cli.storage.models import Request
     from icrm_cli.timeutil import Clock
 
-app = typer.Typer(help="Requests between departments (内部联络单) and their lifecycle.", no_args_is_help=True)
+app = command_group(help="Requests between departments (内部联络单) and their lifecycle.")
 
 
 class Priority(StrEnum):
