@@ -45,7 +45,7 @@ GROUPS: dict[str, tuple[str, str]] = {
         "Escalation ladder: 1 interface contacts, 2 department heads, 3 arbitration by the common superior.",
     ),
     "report": ("icrm_cli.cli.report", "The weekly report and data exports."),
-    "db": ("icrm_cli.cli.db", "The database: path, health check, backup."),
+    "db": ("icrm_cli.cli.db", "The database: path, health check, backup, copy."),
 }
 
 # The groups built so far in this process (a command, or a test session, builds each one once).
