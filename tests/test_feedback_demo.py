@@ -19,7 +19,7 @@ def test_demo_feedback(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     if not any(name == "feedback" for name, _ in demo.PARTS):
         monkeypatch.setattr(demo, "PARTS", [*demo.PARTS, ("feedback", feedback.build)])
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     try:
         result = demo.run_demo(db, requests=800, seed=11, actor="demo")
     finally:

@@ -18,7 +18,7 @@ def test_demo_meetings(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setattr(demo, "PARTS", [*demo.PARTS, ("meetings", meetings.build)])
     from icrm_cli.storage.engine import open_database
 
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     try:
         result = demo.run_demo(db, requests=500, seed=7, actor="demo")
     finally:

@@ -221,10 +221,17 @@ def _recent_titles(limit: int) -> Any:
     return select(REQUEST.c.id, REQUEST.c.created_at).where(REQUEST.c.created_at >= since).limit(limit)
 
 
-def test_a_new_file_is_created_and_a_pending_schema_upgraded_first(tmp_path: Path) -> None:
+def test_a_missing_file_is_not_created_and_a_pending_schema_is_upgraded_first(tmp_path: Path) -> None:
+    from icrm_cli.errors import DatabaseError
+    from icrm_cli.storage.engine import open_database
+
     target = tmp_path / "new.db"
+    with pytest.raises(DatabaseError, match="no icrm database"), open_reader(str(target)):
+        pass
+    assert not target.exists()
+    open_database(str(target), create=True, upgrade=False).close()  # a file with no schema yet
     with open_reader(str(target)) as reader:
-        assert isinstance(reader, SqliteReader)  # created and migrated by the usual path, then read light
+        assert isinstance(reader, SqliteReader)  # migrated by the usual path, then read light
         assert list(reader.rows(Plan("icrm_cli.domain.org.statements:departments"))) == []
 
 

@@ -98,7 +98,7 @@ def test_wait_resume_pushes_due_by_waited_time(cli: Cli, org: object, frozen: An
 
 @pytest.fixture
 def domain(db_path: Path, org_file: Path) -> Iterator[tuple[Session, Policy]]:
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     with db.session(write=True) as sess:
         apply_org(sess, read_org_file(org_file), actor="admin")
         sess.flush()

@@ -61,7 +61,7 @@ ShowFormatOpt = Annotated[ShowFormat, typer.Option("--format", "-f", help="Outpu
 DocFormatOpt = Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE instead of stdout.", dir_okay=False),
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", dir_okay=False),
 ]
 ExcelOpt = Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM for Excel.")]
 

@@ -12,10 +12,11 @@ from icrm_cli.cli.common import database, state
 def demo(
     ctx: typer.Context,
     requests: Annotated[
-        int, typer.Option("--requests", min=1, max=5_000_000, help="How many requests to generate.")
+        int,
+        typer.Option("--requests", metavar="N", min=1, max=5_000_000, help="How many requests to generate."),
     ] = 3000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same seed gives the same history.")
+        int, typer.Option("--seed", metavar="N", help="Random seed: the same seed gives the same history.")
     ] = 7,
     no_report: Annotated[bool, typer.Option("--no-report", help="Only build the data.")] = False,
 ) -> None:

@@ -27,7 +27,7 @@ app = command_group(
 )
 
 IdArg = Annotated[int, typer.Argument(help="Escalation id.", metavar="ID")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")]
 
 
 def _columns() -> tuple[tuple[Column, ...], tuple[Column, ...], tuple[Column, ...]]:
@@ -103,7 +103,8 @@ def open_(
     ctx: typer.Context,
     reason: ReasonOpt,
     request_id: Annotated[
-        int | None, typer.Option("--request", metavar="ID", help="The request (customer vs supplier).")
+        int | None,
+        typer.Option("--request", metavar="ID", help="The request (customer vs supplier)."),
     ] = None,
     between: Annotated[
         tuple[str, str] | None,
@@ -160,11 +161,16 @@ def resolve(
     ctx: typer.Context,
     escalation_id: IdArg,
     decision: Annotated[
-        str | None, typer.Option("--decision", help="What was decided (required; checked with the rest).")
+        str | None,
+        typer.Option(
+            "--decision", metavar="TEXT", help="What was decided (required; checked with the rest)."
+        ),
     ] = None,
     contingency: Annotated[
         str | None,
-        typer.Option("--contingency", help="Emergency measure / fallback plan (应急措施和备选方案)."),
+        typer.Option(
+            "--contingency", metavar="TEXT", help="Emergency measure / fallback plan (应急措施和备选方案)."
+        ),
     ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
@@ -183,9 +189,12 @@ def list_(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only open escalations.")] = False,
     level: Annotated[
-        int | None, typer.Option("--level", min=1, max=3, metavar="N", help="Only this level (1-3).")
+        int | None,
+        typer.Option("--level", min=1, max=3, metavar="N", help="Only this level (1-3)."),
     ] = None,
-    dept: Annotated[str | None, typer.Option("--dept", help="Only those involving this department.")] = None,
+    dept: Annotated[
+        str | None, typer.Option("--dept", metavar="DEPT", help="Only those involving this department.")
+    ] = None,
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,

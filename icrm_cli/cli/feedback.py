@@ -36,8 +36,8 @@ class Kind(StrEnum):
 
 
 IdArg = Annotated[int, typer.Argument(help="Feedback id.", metavar="ID")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Given at or after.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Given at or before.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", metavar="WHEN", help="Given at or after.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", metavar="WHEN", help="Given at or before.")]
 
 
 def _columns(open_view: bool) -> tuple[Column, ...]:
@@ -89,25 +89,35 @@ def _fields() -> tuple[Column, ...]:
 def give(
     ctx: typer.Context,
     from_dept: Annotated[
-        str | None, typer.Option("--from", help="Customer department giving the feedback.")
+        str | None, typer.Option("--from", metavar="DEPT", help="Customer department giving the feedback.")
     ] = None,
-    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department it is about.")] = None,
+    to_dept: Annotated[
+        str | None, typer.Option("--to", metavar="DEPT", help="Supplier department it is about.")
+    ] = None,
     score: Annotated[
         str | None, typer.Option("--score", metavar="1-5", help="Satisfaction 1..5 (required for a rating).")
     ] = None,
     request_id: Annotated[
         int | None,
         typer.Option(
-            "--request", metavar="ID", help="About this resolved request (--from/--to default to it)."
+            "--request",
+            metavar="ID",
+            help="About this resolved request (--from/--to default to it).",
         ),
     ] = None,
     kind: Annotated[Kind, typer.Option("--kind", help="What kind of feedback.")] = Kind.rating,
-    behavior: Annotated[str | None, typer.Option("--behavior", help="What was done (行为).")] = None,
-    impact: Annotated[str | None, typer.Option("--impact", help="What it caused (影响).")] = None,
-    expectation: Annotated[
-        str | None, typer.Option("--expectation", help="What you expect next time (期待).")
+    behavior: Annotated[
+        str | None, typer.Option("--behavior", metavar="TEXT", help="What was done (行为).")
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Free text; a complaint's description.")] = None,
+    impact: Annotated[
+        str | None, typer.Option("--impact", metavar="TEXT", help="What it caused (影响).")
+    ] = None,
+    expectation: Annotated[
+        str | None, typer.Option("--expectation", metavar="TEXT", help="What you expect next time (期待).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="Free text; a complaint's description.")
+    ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Rate a supplier department, thank it, state an expectation, or file a complaint."""
@@ -142,8 +152,10 @@ def give(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department.")] = None,
-    from_dept: Annotated[str | None, typer.Option("--from", help="Customer department.")] = None,
+    to_dept: Annotated[str | None, typer.Option("--to", metavar="DEPT", help="Supplier department.")] = None,
+    from_dept: Annotated[
+        str | None, typer.Option("--from", metavar="DEPT", help="Customer department.")
+    ] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
     open_only: Annotated[
         bool, typer.Option("--open", help="Complaints not yet closed, oldest first, with age.")
@@ -199,7 +211,9 @@ def show(ctx: typer.Context, feedback_id: IdArg, fmt: ShowFormatOpt = ShowFormat
 def respond(
     ctx: typer.Context,
     feedback_id: IdArg,
-    note: Annotated[str, typer.Option("--note", help="The answer: what was found and what will be done.")],
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="The answer: what was found and what will be done.")
+    ],
 ) -> None:
     """Answer a complaint (someone of the supplier department; use --as)."""
     from icrm_cli.domain.feedback.entries import respond as respond_to

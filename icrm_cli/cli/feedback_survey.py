@@ -37,10 +37,12 @@ def start(
     ctx: typer.Context,
     period: PeriodOpt,
     since: Annotated[
-        str | None, typer.Option("--since", help="Window start [default: from a period like 2026-Q4].")
+        str | None,
+        typer.Option("--since", metavar="WHEN", help="Window start [default: from a period like 2026-Q4]."),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Window end [default: from a period like 2026-Q4].")
+        str | None,
+        typer.Option("--until", metavar="WHEN", help="Window end [default: from a period like 2026-Q4]."),
     ] = None,
 ) -> None:
     """Invite every customer → supplier pair with requests resolved in the window."""

@@ -33,26 +33,39 @@ IdArg = Annotated[int, typer.Argument(help="Meeting id.", metavar="ID")]
 @app.command("new")
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option("--title", help="What the meeting is about.")],
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What the meeting is about.")],
     at: Annotated[
-        str, typer.Option("--at", help="When it starts (org time zone unless an offset is given).")
+        str,
+        typer.Option(
+            "--at", metavar="WHEN", help="When it starts (org time zone unless an offset is given)."
+        ),
     ],
     duration: Annotated[
-        str, typer.Option("--duration", help="How long, e.g. 60m, 2h (at most 24h).")
+        str, typer.Option("--duration", metavar="DURATION", help="How long, e.g. 60m, 2h (at most 24h).")
     ] = "60m",
     series: Annotated[
         str | None,
-        typer.Option("--series", help="Recurring series (例会) it belongs to; carries items over."),
+        typer.Option(
+            "--series", metavar="NAME", help="Recurring series (例会) it belongs to; carries items over."
+        ),
     ] = None,
     dept: Annotated[
         list[str] | None,
-        typer.Option("--dept", help="Department taking part (repeatable) [default: the attendees']."),
+        typer.Option(
+            "--dept", metavar="DEPT", help="Department taking part (repeatable) [default: the attendees']."
+        ),
     ] = None,
     attendee: Annotated[
         list[str] | None,
-        typer.Option("--attendee", help="Person invited (repeatable) [default: the departments' contacts]."),
+        typer.Option(
+            "--attendee",
+            metavar="PERSON",
+            help="Person invited (repeatable) [default: the departments' contacts].",
+        ),
     ] = None,
-    location: Annotated[str | None, typer.Option("--location", help="Room or video link.")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", metavar="TEXT", help="Room or video link.")
+    ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Schedule a meeting; the --as person is the organiser (customer of its action items)."""
@@ -93,7 +106,7 @@ def list_(
     upcoming: Annotated[
         bool, typer.Option("--upcoming", help="Only scheduled meetings not started yet, soonest first.")
     ] = False,
-    series: Annotated[str | None, typer.Option("--series", help="Only this series.")] = None,
+    series: Annotated[str | None, typer.Option("--series", metavar="NAME", help="Only this series.")] = None,
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -175,10 +188,12 @@ def agenda(
 def action(
     ctx: typer.Context,
     meeting_id: IdArg,
-    title: Annotated[str, typer.Option("--title", help="What has to be done.")],
-    owner: Annotated[str, typer.Option("--owner", help="Who does it; their department is the supplier.")],
-    due: Annotated[str, typer.Option("--due", help="By when.")],
-    description: Annotated[str | None, typer.Option("--description", help="Details.")] = None,
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What has to be done.")],
+    owner: Annotated[
+        str, typer.Option("--owner", metavar="PERSON", help="Who does it; their department is the supplier.")
+    ],
+    due: Annotated[str, typer.Option("--due", metavar="WHEN", help="By when.")],
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT", help="Details.")] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Record an action item: a request from the organiser's department to the owner's."""
@@ -228,13 +243,21 @@ def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
 def minutes(
     ctx: typer.Context,
     meeting_id: IdArg,
-    notes: Annotated[str | None, typer.Option("--notes", help="The notes (Markdown allowed).")] = None,
+    notes: Annotated[
+        str | None, typer.Option("--notes", metavar="TEXT", help="The notes (Markdown allowed).")
+    ] = None,
     notes_file: Annotated[
         Path | None,
-        typer.Option("--notes-file", help="Read the notes from a UTF-8 (Markdown) file.", dir_okay=False),
+        typer.Option(
+            "--notes-file",
+            metavar="FILE",
+            help="Read the notes from a UTF-8 (Markdown) file.",
+            dir_okay=False,
+        ),
     ] = None,
     decision: Annotated[
-        list[str] | None, typer.Option("--decision", help="A decision (repeatable; replaces earlier ones).")
+        list[str] | None,
+        typer.Option("--decision", metavar="TEXT", help="A decision (repeatable; replaces earlier ones)."),
     ] = None,
 ) -> None:
     """Record or amend the minutes: notes and decisions (the history keeps every version)."""
@@ -272,7 +295,7 @@ def attend(
 def cancel(
     ctx: typer.Context,
     meeting_id: IdArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")],
 ) -> None:
     """Cancel a scheduled meeting."""
     from icrm_cli.domain.meetings.schedule import cancel as cancel_meeting
@@ -295,7 +318,12 @@ def _remind_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def remind(
     ctx: typer.Context,
     within: Annotated[
-        str, typer.Option("--within", metavar="DURATION", help="Meetings starting within this time from now.")
+        str,
+        typer.Option(
+            "--within",
+            metavar="DURATION",
+            help="Meetings starting within this time from now.",
+        ),
     ] = "24h",
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,

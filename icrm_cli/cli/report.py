@@ -40,7 +40,9 @@ def weekly(
             "--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 [default: last complete week]."
         ),
     ] = None,
-    dept: Annotated[str | None, typer.Option("--dept", help="Only this department's row.")] = None,
+    dept: Annotated[
+        str | None, typer.Option("--dept", metavar="DEPT", help="Only this department's row.")
+    ] = None,
     fmt: Annotated[WeeklyFormat, typer.Option("--format", "-f", help="Output format.")] = WeeklyFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -100,8 +102,12 @@ def export(
         str,
         typer.Argument(help="requests, feedback, meetings, escalations or events.", metavar="TABLE"),
     ],
-    since: Annotated[str | None, typer.Option("--since", help="Created (or happened) at or after.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Created (or happened) at or before.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="Created (or happened) at or after.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="WHEN", help="Created (or happened) at or before.")
+    ] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.csv,
     excel: ExcelOpt = False,
     output: OutputOpt = None,

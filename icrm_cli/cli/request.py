@@ -53,26 +53,30 @@ class Status(StrEnum):
 
 
 IdArg = Annotated[int, typer.Argument(help="Request id.", metavar="ID")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")]
 
 
 @app.command("new")
 def new(
     ctx: typer.Context,
-    from_dept: Annotated[str, typer.Option("--from", help="Customer department (who asks).")],
-    to_dept: Annotated[str, typer.Option("--to", help="Supplier department (who serves).")],
-    title: Annotated[str, typer.Option("--title", help="What is asked, in one line.")],
-    description: Annotated[str | None, typer.Option("--description", help="Details.")] = None,
+    from_dept: Annotated[str, typer.Option("--from", metavar="DEPT", help="Customer department (who asks).")],
+    to_dept: Annotated[str, typer.Option("--to", metavar="DEPT", help="Supplier department (who serves).")],
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What is asked, in one line.")],
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT", help="Details.")] = None,
     owner: Annotated[
         str | None,
-        typer.Option("--owner", help="Person responsible [default: the supplier's interface contact]."),
+        typer.Option(
+            "--owner",
+            metavar="PERSON",
+            help="Person responsible [default: the supplier's interface contact].",
+        ),
     ] = None,
     priority: Annotated[
         Priority, typer.Option("--priority", help="Sets the default due time via the SLA.")
     ] = Priority.normal,
     due: Annotated[
         str | None,
-        typer.Option("--due", help="When it must be resolved [default: SLA resolve time]."),
+        typer.Option("--due", metavar="WHEN", help="When it must be resolved [default: SLA resolve time]."),
     ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
@@ -111,11 +115,19 @@ def new(
 def list_(
     ctx: typer.Context,
     status: Annotated[
-        list[Status] | None, typer.Option("--status", help="Only these statuses (repeatable).")
+        list[Status] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only these statuses (repeatable): open, acknowledged, in_progress, waiting, resolved, "
+            "closed, rejected, cancelled, unachievable.",
+        ),
     ] = None,
-    from_dept: Annotated[str | None, typer.Option("--from", help="Customer department.")] = None,
-    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Owner (person id).")] = None,
+    from_dept: Annotated[
+        str | None, typer.Option("--from", metavar="DEPT", help="Customer department.")
+    ] = None,
+    to_dept: Annotated[str | None, typer.Option("--to", metavar="DEPT", help="Supplier department.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="PERSON", help="Owner (person id).")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Past due and not resolved.")] = False,
     due_within: Annotated[
         str | None,
@@ -128,9 +140,11 @@ def list_(
     escalated: Annotated[
         bool, typer.Option("--escalated", help="Only requests with an open escalation.")
     ] = False,
-    since: Annotated[str | None, typer.Option("--since", help="Created at or after.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Created at or before.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="WHEN", help="Created at or after.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="WHEN", help="Created at or before.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", metavar="N", help="At most N rows.")] = None,
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -237,7 +251,9 @@ def start(ctx: typer.Context, request_id: IdArg) -> None:
 def resolve(
     ctx: typer.Context,
     request_id: IdArg,
-    note: Annotated[str, typer.Option("--note", help="The result, reported back to the customer.")],
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="The result, reported back to the customer.")
+    ],
 ) -> None:
     """Report the result back (→ resolved); the customer then closes or reopens."""
     _step(ctx, request_id, "resolve", note)
@@ -252,7 +268,8 @@ def close(
         typer.Option("--unachievable", help="Formal close-out of work that cannot be done (善后处理)."),
     ] = False,
     note: Annotated[
-        str | None, typer.Option("--note", help="Close-out note (required with --unachievable).")
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="Close-out note (required with --unachievable)."),
     ] = None,
 ) -> None:
     """The customer confirms a resolved request (→ closed), or closes it out as unachievable."""
@@ -296,7 +313,9 @@ def resume(ctx: typer.Context, request_id: IdArg) -> None:
 def transfer(
     ctx: typer.Context,
     request_id: IdArg,
-    to_dept: Annotated[str, typer.Option("--to", help="The department that should serve it.")],
+    to_dept: Annotated[
+        str, typer.Option("--to", metavar="DEPT", help="The department that should serve it.")
+    ],
     reason: ReasonOpt,
 ) -> None:
     """Hand the request to another department; its interface contact becomes the owner."""
@@ -307,7 +326,7 @@ def transfer(
 def assign(
     ctx: typer.Context,
     request_id: IdArg,
-    owner: Annotated[str, typer.Option("--owner", help="The new owner (person id).")],
+    owner: Annotated[str, typer.Option("--owner", metavar="PERSON", help="The new owner (person id).")],
 ) -> None:
     """Give the request a new owner."""
     from icrm_cli.domain.requests.lifecycle import assign as assign_owner
@@ -323,7 +342,7 @@ def assign(
 def due(
     ctx: typer.Context,
     request_id: IdArg,
-    when: Annotated[str, typer.Option("--due", help="The new due time.")],
+    when: Annotated[str, typer.Option("--due", metavar="WHEN", help="The new due time.")],
     reason: ReasonOpt,
 ) -> None:
     """Move the due time (with a reason, kept in the history)."""

@@ -218,6 +218,50 @@ def _escalation_order(spec: OrgSpec) -> list[str]:
     return problems
 
 
+# What each checked pattern accepts, in words (pydantic would print the regular expression).
+_PATTERN_WORDS = {
+    CODE_PATTERN: "1-32 ASCII letters, digits, '_' or '-', starting with a letter (e.g. SALES)",
+    PERSON_PATTERN: "1-64 ASCII letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
+}
+
+
+def _for_a_person(error: Any) -> str:
+    """A validation error in words: the value, and what is accepted (never pydantic's wording)."""
+    kind, context = error["type"], error.get("ctx") or {}
+    value = error.get("input")
+    shown = repr(value) if isinstance(value, str | int | float) else "this value"
+    if kind == "extra_forbidden":
+        return "unknown key (see docs/org-file.md for the keys of this section)"
+    if kind == "missing":
+        return "is required"
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(str(context.get("pattern")), "a different form")
+        return f"{shown} is not accepted: use {words}"
+    if kind == "string_too_long":
+        return f"{shown[:60]} is too long: at most {context.get('max_length')} characters"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty"
+    if kind == "too_long":
+        return f"has too many items: at most {context.get('max_length')}"
+    if kind == "literal_error":
+        return f"{shown} is not accepted: use one of {context.get('expected')}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{shown} is not accepted: use a whole number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low, high = context.get("ge"), context.get("le")
+        return (
+            f"{shown} is out of range"
+            + (f" (at least {low})" if low is not None else "")
+            + (f" (at most {high})" if high is not None else "")
+        )
+    if kind in ("string_type", "list_type", "dict_type", "model_type"):
+        wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(
+            kind, "a mapping"
+        )
+        return f"{shown} is not accepted: expected {wanted}"
+    return re.sub(r"^(Value|Assertion) error, ", "", str(error["msg"]))
+
+
 def parse_org(text: str, source: str) -> OrgSpec:
     """Validate an org file's text; raises OrgFileError listing every problem."""
     try:
@@ -238,8 +282,7 @@ def parse_org(text: str, source: str) -> OrgSpec:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            message = re.sub(r"^Value error, ", "", error["msg"])
-            problems.append(f"{_location(tuple(error['loc']), raw)}: {message}")
+            problems.append(f"{_location(tuple(error['loc']), raw)}: {_for_a_person(error)}")
         raise OrgFileError(source, problems) from None
     problems = _cross_check(spec)
     if problems:
