@@ -25,7 +25,7 @@ from typer._click.exceptions import BadParameter
 from typer.models import ArgumentInfo, OptionInfo, ParameterInfo
 
 from icrm_cli.cli.coercion import DEFER, plan
-from icrm_cli.cli.request import Status
+from icrm_cli.cli.request_list import Status
 from tests.conftest import ROOT, Cli, new_request
 
 
