@@ -104,6 +104,16 @@ def test_import_and_export_to_a_file_show_bars_only_on_a_terminal(tmp_path: Path
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout == ""
 
 
+def test_db_copy_shows_a_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    source = tmp_path / "source.db"
+    assert in_pipe(["demo", "--requests", "500", "--no-report"], _env(source)).returncode == 0
+    code, out, terminal = on_terminal(["db", "copy", str(tmp_path / "copy.db")], _env(source))
+    assert code == 0 and "Copied" in out
+    assert "Copying rows" in terminal and ESC in terminal
+    piped = in_pipe(["db", "copy", str(tmp_path / "again.db")], _env(source))
+    assert piped.returncode == 0 and piped.stderr == "" and "Copied" in piped.stdout
+
+
 def test_quick_work_shows_no_bar_even_on_a_terminal(tmp_path: Path) -> None:
     code, _out, terminal = on_terminal(
         ["demo", "--requests", "200", "--no-report"], _env(tmp_path / "q.db", delay="3600")
@@ -116,16 +126,15 @@ def test_the_bar_appears_only_after_the_delay() -> None:
     now = [0.0]
     stream = io.StringIO()
     bar = ProgressBar("Copying rows", 100, stream=stream, delay=1.0, clock=lambda: now[0])
-    bar.advance(10)
-    now[0] = 0.99
-    bar.advance(10)
-    assert not bar.shown
-    now[0] = 1.0
-    bar.advance(10)
-    assert bar.shown and bar.done == 30
+    seen = []
+    for moment in (0.0, 0.99, 1.0):
+        now[0] = moment
+        bar.advance(10)
+        seen.append(bar.shown)
+    assert seen == [False, False, True] and bar.done == 30
     bar.stage("Building indexes")
     bar.close()
-    assert not bar.shown
+    assert [bar.shown] == [False]
 
 
 def test_a_disabled_bar_counts_and_draws_nothing() -> None:
