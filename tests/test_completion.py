@@ -128,7 +128,8 @@ def test_completion_does_not_load_sqlalchemy(org: Path, db_path: Path) -> None:
 
 def test_install_and_show_completion_are_offered(cli: Cli) -> None:
     assert "--install-completion" in cli.ok("--help").stdout
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Typer detects the shell from the parent processes; without one to detect, name it.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     shown = subprocess.run(
         [sys.executable, "-m", "icrm_cli", "--show-completion", "bash"],
         env=env,

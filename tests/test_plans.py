@@ -203,10 +203,11 @@ def test_every_sort_is_the_same_through_both_readers(
             filt = RequestFilter(**arguments, sort=sort, desc=desc, limit=limit)
             typed = list(iter_requests(light, filt, NOW))
             assert typed == list(iter_requests(general, filt, NOW)), (sort, desc, arguments)
-            rows = [request_rows(reader, filt, NOW) for reader in (light, general)]
-            assert [list(map(tuple, b)) for b in rows[0].batches] == [
-                list(map(tuple, b)) for b in rows[1].batches
-            ]
+            if general.dialect == "sqlite":  # raw driver values differ by driver; typed rows match above
+                rows = [request_rows(reader, filt, NOW) for reader in (light, general)]
+                assert [list(map(tuple, b)) for b in rows[0].batches] == [
+                    list(map(tuple, b)) for b in rows[1].batches
+                ]
             again = request_rows(light, filt, NOW).batches
             assert [row["id"] for row in typed] == [row[0] for batch in again for row in batch]
     every = list(iter_requests(light, RequestFilter(sort=sort, desc=desc), NOW))

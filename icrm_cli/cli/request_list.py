@@ -59,7 +59,7 @@ def list_(
     ] = None,
     show_all: Annotated[
         bool,
-        typer.Option("--all", help="Every status [default: active ones: not closed, rejected, cancelled]."),
+        typer.Option("--all", help="Every status [default: not closed, rejected, cancelled, unachievable]."),
     ] = False,
     from_dept: Annotated[str | None, DeptOpt("--from", "Customer department.")] = None,
     to_dept: Annotated[str | None, DeptOpt("--to", "Supplier department.")] = None,

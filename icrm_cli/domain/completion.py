@@ -44,8 +44,10 @@ def open_request_ids(path: Path, typed: str) -> Values:
     if typed and not typed.isdigit():
         return []
     marks = ", ".join("?" for _ in _ACTIVE)
+    # The ids first, from the status index alone (no table row read), then the titles of those.
     sql = (
-        f"SELECT id, substr(title, 1, 40) FROM request WHERE status IN ({marks}) "
-        "AND CAST(id AS TEXT) LIKE ? ORDER BY id DESC"
+        "SELECT id, substr(title, 1, 40) FROM request WHERE id IN ("
+        f"SELECT id FROM request WHERE status IN ({marks}) AND CAST(id AS TEXT) LIKE ? "
+        "ORDER BY id DESC LIMIT ?) ORDER BY id DESC"
     )
-    return _pairs(peek(path, sql, [*_ACTIVE, typed + "%"], MOST))
+    return _pairs(peek(path, sql, [*_ACTIVE, typed + "%", MOST], MOST))
