@@ -121,7 +121,8 @@ def test_demo_twice_does_not_double(cli: Cli, db_path: Path) -> None:
     assert "Demo data written" in first.stderr
     count = _request_count(db_path)
     assert count >= 60  # meeting action items are requests too
-    statuses = {row["status"] for row in json.loads(cli.ok("request", "list", "--format", "json").stdout)}
+    listed = json.loads(cli.ok("request", "list", "--all", "--format", "json").stdout)
+    statuses = {row["status"] for row in listed}
     assert "closed" in statuses and len(statuses) >= 4
     second = cli.ok("demo", "--requests", "60", "--no-report")
     assert "nothing added" in second.stderr

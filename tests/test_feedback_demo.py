@@ -30,7 +30,7 @@ def test_demo_feedback(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch)
     complaints = [r for r in rows if r["kind"] == "complaint"]
     states = {(r["status"], r["responded_at"] is not None) for r in complaints}
     assert {("open", False), ("open", True), ("closed", True)} <= states
-    requests = {r["id"]: r for r in json.loads(cli.ok("request", "list", "--format", "json").stdout)}
+    requests = {r["id"]: r for r in json.loads(cli.ok("request", "list", "--all", "--format", "json").stdout)}
     for row in rows:
         if row["request_id"] is not None:
             request = requests[row["request_id"]]

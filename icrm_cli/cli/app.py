@@ -22,6 +22,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from icrm_cli import __version__
+from icrm_cli.cli import complete
 from icrm_cli.cli import demo as demo_cli
 from icrm_cli.cli.common import AppState
 from icrm_cli.errors import IcrmError
@@ -137,7 +138,7 @@ app = typer.Typer(
     name="icrm",
     help="Internal customer relationship management: keep cross-department work honest.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (values: cli/complete.py)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -170,6 +171,7 @@ def root(
             envvar="ICRM_USER",
             metavar="PERSON",
             help="Who is acting (a person id) [default: your login name].",
+            autocompletion=complete.person_ids,
         ),
     ] = None,
     version: Annotated[

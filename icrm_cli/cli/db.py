@@ -94,8 +94,10 @@ def copy(
         from icrm_cli.errors import InvalidValueError
 
         raise InvalidValueError("TARGET is empty: give a database path or URL")
-    with database(ctx) as db:
-        copied = copy_database(db, target)
+    from icrm_cli.output.progress import progress_bar
+
+    with database(ctx) as db, progress_bar("Copying rows") as bar:
+        copied = copy_database(db, target, progress=bar.advance)
     if fmt is CopyFormat.json:
         emit_message(json.dumps([{"table": c.table, "rows": c.rows} for c in copied], ensure_ascii=False))
         return

@@ -26,9 +26,11 @@ def demo(
     from icrm_cli.cli.report import print_weekly_report
     from icrm_cli.demo import run_demo
     from icrm_cli.domain.org.settings import load_policy
+    from icrm_cli.output.progress import progress_bar
 
     with database(ctx, create=True) as db:
-        result = run_demo(db, requests=requests, seed=seed, actor=state(ctx).who)
+        with progress_bar("Demo") as bar:
+            result = run_demo(db, requests=requests, seed=seed, actor=state(ctx).who, progress=bar)
         if result.created:
             sys.stderr.write(f"Demo data written to {db.target}: {result.describe()}\n")
         else:

@@ -18,6 +18,7 @@ from icrm_cli.cli.common import (
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
     from icrm_cli.output import Column, Section
@@ -192,9 +193,7 @@ def list_(
         int | None,
         typer.Option("--level", min=1, max=3, metavar="N", help="Only this level (1-3)."),
     ] = None,
-    dept: Annotated[
-        str | None, typer.Option("--dept", metavar="DEPT", help="Only those involving this department.")
-    ] = None,
+    dept: Annotated[str | None, DeptOpt("--dept", "Only those involving this department.")] = None,
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,

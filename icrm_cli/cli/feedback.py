@@ -20,6 +20,7 @@ from icrm_cli.cli.common import (
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
     from icrm_cli.output import Column
@@ -88,12 +89,8 @@ def _fields() -> tuple[Column, ...]:
 @app.command("give")
 def give(
     ctx: typer.Context,
-    from_dept: Annotated[
-        str | None, typer.Option("--from", metavar="DEPT", help="Customer department giving the feedback.")
-    ] = None,
-    to_dept: Annotated[
-        str | None, typer.Option("--to", metavar="DEPT", help="Supplier department it is about.")
-    ] = None,
+    from_dept: Annotated[str | None, DeptOpt("--from", "Customer department giving the feedback.")] = None,
+    to_dept: Annotated[str | None, DeptOpt("--to", "Supplier department it is about.")] = None,
     score: Annotated[
         str | None, typer.Option("--score", metavar="1-5", help="Satisfaction 1..5 (required for a rating).")
     ] = None,
@@ -152,10 +149,8 @@ def give(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    to_dept: Annotated[str | None, typer.Option("--to", metavar="DEPT", help="Supplier department.")] = None,
-    from_dept: Annotated[
-        str | None, typer.Option("--from", metavar="DEPT", help="Customer department.")
-    ] = None,
+    to_dept: Annotated[str | None, DeptOpt("--to", "Supplier department.")] = None,
+    from_dept: Annotated[str | None, DeptOpt("--from", "Customer department.")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
     open_only: Annotated[
         bool, typer.Option("--open", help="Complaints not yet closed, oldest first, with age.")

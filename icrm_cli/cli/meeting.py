@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from icrm_cli.cli import complete
 from icrm_cli.cli.common import (
     DocFormat,
     DocFormatOpt,
@@ -21,6 +22,7 @@ from icrm_cli.cli.common import (
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt
 from icrm_cli.wording import counted
 
 app = command_group(
@@ -51,9 +53,7 @@ def new(
     ] = None,
     dept: Annotated[
         list[str] | None,
-        typer.Option(
-            "--dept", metavar="DEPT", help="Department taking part (repeatable) [default: the attendees']."
-        ),
+        DeptOpt("--dept", "Department taking part (repeatable) [default: the attendees']."),
     ] = None,
     attendee: Annotated[
         list[str] | None,
@@ -98,6 +98,58 @@ def new(
             f"Created meeting #{created['id']} {created['title']} at {clock.short(created['starts_at'])} "
             f"({', '.join(created['departments'])}; {counted(len(created['attendees']), 'attendee')})"
         )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="A new title.")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="WHEN", help="A new start (the length is kept).")
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", metavar="DURATION", help="A new length, e.g. 90m.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", metavar="TEXT", help="A new room or link.")
+    ] = None,
+    add_dept: Annotated[
+        list[str] | None, DeptOpt("--add-dept", "Department to add (repeatable); its contact attends.")
+    ] = None,
+    remove_dept: Annotated[
+        list[str] | None, DeptOpt("--remove-dept", "Department to remove (repeatable), with its people.")
+    ] = None,
+) -> None:
+    """Rename, move or relocate a meeting, or change its departments; `meeting ics` then updates it."""
+    if not any(v is not None for v in (title, at, duration, location)) and not add_dept and not remove_dept:
+        raise typer.BadParameter(
+            "give at least one of --title, --at, --duration, --location, --add-dept, --remove-dept",
+            ctx,
+            param_hint="'edit'",
+        )
+    from icrm_cli.domain.meetings.edit import edit as edit_meeting
+    from icrm_cli.output import emit_message
+    from icrm_cli.timeutil import parse_duration
+
+    with session(ctx, write=True) as (sess, policy):
+        clock = policy.clock
+        result = edit_meeting(
+            sess,
+            policy,
+            meeting_id,
+            actor=state(ctx).who,
+            title=title,
+            starts_at=clock.parse(at, edge="start", what="--at") if at is not None else None,
+            duration=parse_duration(duration, what="--duration") if duration is not None else None,
+            location=location,
+            add_departments=add_dept or [],
+            remove_departments=remove_dept or [],
+        )
+        names = ", ".join(dict.fromkeys(name for name, _old, _new in result.changes))
+        starts = clock.short(result.meeting.starts_at)
+    done = f"Meeting #{meeting_id}: edited {names} (starts {starts})."
+    emit_message(done if result.changes else "no change")
 
 
 @app.command("list")
@@ -190,7 +242,13 @@ def action(
     meeting_id: IdArg,
     title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What has to be done.")],
     owner: Annotated[
-        str, typer.Option("--owner", metavar="PERSON", help="Who does it; their department is the supplier.")
+        str,
+        typer.Option(
+            "--owner",
+            metavar="PERSON",
+            help="Who does it; their department is the supplier.",
+            autocompletion=complete.person_ids,
+        ),
     ],
     due: Annotated[str, typer.Option("--due", metavar="WHEN", help="By when.")],
     description: Annotated[str | None, typer.Option("--description", metavar="TEXT", help="Details.")] = None,

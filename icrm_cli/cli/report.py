@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from icrm_cli.cli.common import ExcelOpt, OutputOpt, command_group, output_options, reading
+from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -40,9 +41,7 @@ def weekly(
             "--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 [default: last complete week]."
         ),
     ] = None,
-    dept: Annotated[
-        str | None, typer.Option("--dept", metavar="DEPT", help="Only this department's row.")
-    ] = None,
+    dept: Annotated[str | None, DeptOpt("--dept", "Only this department's row.")] = None,
     fmt: Annotated[WeeklyFormat, typer.Option("--format", "-f", help="Output format.")] = WeeklyFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,

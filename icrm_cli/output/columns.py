@@ -23,6 +23,7 @@ REQUEST_COLUMNS = (
     Column("transfers", kind="int", in_table=False),
     Column("reopened", kind="int", in_table=False),
     Column("meeting_id", kind="int", in_table=False),
+    Column("updated_at", "updated", kind="time", in_table=False),
 )
 
 REQUEST_FIELDS = tuple(

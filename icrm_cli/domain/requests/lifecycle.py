@@ -137,6 +137,7 @@ def create(
             "from_dept": customer.code,
             "to_dept": supplier.code,
             "owner": owner_id,
+            "due": "sla" if due is None else "manual",
         },
     )
     return request
