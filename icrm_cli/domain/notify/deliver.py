@@ -23,7 +23,9 @@ class Outcome:
 def _plugin(url: str) -> Any:
     import apprise
 
-    logging.getLogger("apprise").addHandler(logging.NullHandler())
+    quiet = logging.getLogger("apprise")
+    if not quiet.handlers:  # Apprise's own log lines may name a URL: never print them
+        quiet.addHandler(logging.NullHandler())
     return apprise.Apprise.instantiate(url)
 
 

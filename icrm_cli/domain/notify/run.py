@@ -70,7 +70,7 @@ class RunResult:
         ]
         lines += [
             f"notify: gave up on {len(d.items)} notices to {d.recipient.ident} via {d.label} "
-            f"after {store.RETRY_FOR.days} days of failed deliveries"
+            f"({d.error or f'failing for {store.RETRY_FOR.days} days'})"
             for d in self.expired
         ]
         return lines
@@ -134,6 +134,8 @@ def _plan(
             )
             report.items[(item.kind, item.object, item.step)] = item
             report.status = "expired"
+            if recipient is None or not still:
+                report.error = "the recipient or channel is no longer in the org file"
     lang = language(settings)
     for found in digests.values():
         found.label = deliver.label(found.channel)
