@@ -39,7 +39,14 @@ class Attempt:
 
 
 def take_lock(session: Session, token: str, now: datetime) -> datetime | None:
-    """Take the run lock; returns None when taken, else since when another run holds it."""
+    """Take the run lock; returns None when taken, else since when another run holds it.
+
+    Runs in a write transaction, so writers queue: the first run creates the state row.
+    """
+    if session.get(NotifyState, 1) is None:
+        session.add(NotifyState(id=1, holder=token, taken_at=now))
+        session.flush()
+        return None
     state = table_of(NotifyState)
     taken = session.execute(
         update(state)
