@@ -285,3 +285,37 @@ def test_other_commands_do_not_import_apprise(cli: Cli, wired: Path, db_path: Pa
         )
         loaded = "APPRISE=True" in done.stderr
         assert loaded == (argv[0] == "notify"), (argv, done.stderr)
+
+
+def test_late_commit_is_not_missed(
+    cli: Cli, wired: Path, smtp: SmtpServer, frozen: time_machine.Traveller
+) -> None:
+    cli.ok("notify")  # the previous run, at 09:00
+    frozen.shift(timedelta(minutes=-5))  # a transaction that began at 08:55 commits after that run
+    late = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "迟到的请求", "--due", "+30d")
+    frozen.shift(timedelta(minutes=15))
+    rows = notify_json(cli)
+    assert {n["object"] for r in rows for n in r["notices"]} == {f"request:{late}"}
+    assert len(smtp.to("feng.kai@example.com")) == 1
+
+
+def test_transfer_and_moved_due_time_notify_again(
+    cli: Cli, wired: Path, smtp: SmtpServer, frozen: time_machine.Traveller
+) -> None:
+    rid = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "数据导出", "--due", "+6h")
+    cli.ok("notify")
+    assert len(smtp.to("feng.kai@example.com")) == 1
+    cli.ok("request", "transfer", str(rid), "--to", "DEV", "--reason", "归开发", actor="feng.kai")
+    frozen.shift(timedelta(minutes=10))
+    rows = notify_json(cli)
+    assert {(r["recipient"], n["kind"]) for r in rows for n in r["notices"]} >= {
+        ("wu.tao", "transferred_in"),
+        ("wu.tao", "due_soon"),
+    }
+    assert "feng.kai" not in {r["recipient"] for r in rows}  # he transferred it
+    frozen.shift(timedelta(minutes=10))
+    cli.ok("request", "due", str(rid), "--due", "+8h", "--reason", "客户同意延后")
+    frozen.shift(timedelta(minutes=10))
+    rows = notify_json(cli)
+    assert [(r["recipient"], [n["kind"] for n in r["notices"]]) for r in rows] == [("wu.tao", ["due_soon"])]
+    assert notify_json(cli) == []
