@@ -317,7 +317,7 @@ def test_show_tree_and_people(cli: Cli, org: Path) -> None:
     assert gm < biz < sales
     assert "报价支持" in table and "冯凯" in table
     shown = json.loads(cli.ok("org", "show", "--format", "json").stdout)
-    assert set(shown) == {"organization", "timezone", "departments", "people"}
+    assert set(shown) == {"organization", "timezone", "language", "notify", "departments", "people"}
     assert len(shown["departments"]) >= 8 and len(shown["people"]) >= 20
     sales_row = next(d for d in shown["departments"] if d["code"] == "SALES")
     assert sales_row["head"] == "zhang.wei" and sales_row["contact"] == "li.na"

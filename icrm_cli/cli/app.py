@@ -24,6 +24,8 @@ from typer.core import TyperGroup
 from icrm_cli import __version__
 from icrm_cli.cli import complete
 from icrm_cli.cli import demo as demo_cli
+from icrm_cli.cli import inbox as inbox_cli
+from icrm_cli.cli import notify as notify_cli
 from icrm_cli.cli.common import AppState
 from icrm_cli.errors import IcrmError
 
@@ -144,6 +146,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo_cli.demo)
+app.command("inbox")(inbox_cli.inbox)
+app.command("notify")(notify_cli.notify)
 
 
 def _version(value: bool) -> None:

@@ -81,6 +81,8 @@ def show(
             {
                 "organization": view.organization,
                 "timezone": view.timezone,
+                "language": view.language,
+                "notify": view.notify,
                 "departments": view.departments,
                 "people": view.people,
             },

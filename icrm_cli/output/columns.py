@@ -48,6 +48,7 @@ DEPARTMENT_COLUMNS = (
     Column("channel"),
     Column("services", kind="list"),
     Column("active", kind="bool"),
+    Column("notify", kind="list", in_table=False),
 )
 
 PERSON_COLUMNS = (
@@ -56,6 +57,37 @@ PERSON_COLUMNS = (
     Column("email"),
     Column("department"),
     Column("active", kind="bool"),
+    Column("notify", kind="list", in_table=False),
 )
 
 CHANGE_COLUMNS = (Column("change"), Column("kind"), Column("id"))
+
+_INBOX_REQUESTS = tuple(c for c in REQUEST_COLUMNS if c.key not in ("overdue",))
+INBOX_COLUMNS = {
+    **dict.fromkeys(("to_acknowledge", "overdue", "due_soon", "to_confirm", "actions"), _INBOX_REQUESTS),
+    "complaints": (
+        Column("id", "#", kind="int", justify="right"),
+        Column("from_dept", "from"),
+        Column("to_dept", "to"),
+        Column("note"),
+        Column("author"),
+        Column("created_at", "filed", kind="time"),
+        Column("responded_at", "answered", kind="time"),
+    ),
+    "escalations": (
+        Column("id", "#", kind="int", justify="right"),
+        Column("request_id", "request", kind="int", justify="right"),
+        Column("dept_a", "customer"),
+        Column("dept_b", "supplier"),
+        Column("level", kind="int", justify="right"),
+        Column("reason"),
+        Column("opened_at", "opened", kind="time"),
+    ),
+    "meetings": (
+        Column("id", "#", kind="int", justify="right"),
+        Column("title"),
+        Column("starts_at", "starts", kind="time"),
+        Column("location"),
+        Column("departments", kind="list"),
+    ),
+}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from icrm_cli.domain.org.yaml_loader import OrgYamlError, load_org_yaml
 from icrm_cli.errors import InvalidValueError, OrgFileError
@@ -19,6 +19,21 @@ from icrm_cli.timeutil import parse_duration, zone_from_name
 MAX_ORG_FILE_BYTES = 2 * 1024 * 1024
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
 PERSON_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
+CHANNEL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{0,31}://\S+$")
+
+
+def _channel(value: Any) -> str:
+    """A notification channel: an Apprise URL; the message never repeats it (it may hold a secret)."""
+    if not isinstance(value, str) or len(value) > 2000 or not CHANNEL_PATTERN.match(value.strip()):
+        raise ValueError(
+            "expected a notification URL such as mailtos://user:${SMTP_PASSWORD}@smtp.example.com, "
+            "wecombot://KEY, dingtalk://TOKEN or json://host/path"
+        )
+    return value.strip()
+
+
+# An Apprise URL (``mailto://``, ``wecombot://``, ...); ``${NAME}`` takes an environment variable.
+Channel = Annotated[str, BeforeValidator(_channel)]
 
 
 def _duration(value: Any) -> str:
@@ -56,6 +71,7 @@ class DepartmentSpec(_Strict):
     services: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=50
     )
+    notify: list[Channel] = Field(default_factory=list)
 
 
 class PersonSpec(_Strict):
@@ -63,6 +79,11 @@ class PersonSpec(_Strict):
     name: str = Field(min_length=1, max_length=100)
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     department: str
+    notify: list[Channel] = Field(default_factory=list)
+
+
+class NotifySpec(_Strict):
+    email: Channel | None = None  # a mail URL without recipient: sent to each person's email
 
 
 class SlaSpec(_Strict):
@@ -91,6 +112,17 @@ class OrgSpec(_Strict):
     sla: dict[Literal["urgent", "high", "normal", "low"], SlaSpec] | None = None
     escalation: list[EscalationSpec] | None = None
     feedback: FeedbackSpec | None = None
+    language: Literal["zh", "en"] | None = None
+    notify: NotifySpec | None = None
+
+    def channels(self) -> dict[str, Any] | None:
+        """Where notices go (``icrm notify``), in storable form; None when the file names none."""
+        people = {person.id: list(person.notify) for person in self.people if person.notify}
+        depts = {dept.code: list(dept.notify) for dept in self.departments if dept.notify}
+        email = self.notify.email if self.notify else None
+        if not (people or depts or email):
+            return None
+        return {"email": email, "people": people, "departments": depts}
 
     def settings(self) -> dict[str, Any]:
         """The org-wide settings this file defines, in storable form."""
@@ -100,6 +132,8 @@ class OrgSpec(_Strict):
             "sla": {p: s.model_dump() for p, s in (self.sla or {}).items()} or None,
             "escalation": [r.model_dump() for r in self.escalation] if self.escalation else None,
             "feedback": self.feedback.model_dump() if self.feedback else None,
+            "language": self.language,
+            "notify": self.channels(),
         }
 
 
