@@ -309,8 +309,7 @@ def minutes(
         typer.Option(
             "--notes-file",
             metavar="FILE",
-            help="Read the notes from a UTF-8 (Markdown) file.",
-            dir_okay=False,
+            help="Read the notes from a text (Markdown) file: UTF-8 or GB18030/GBK.",
         ),
     ] = None,
     decision: Annotated[
