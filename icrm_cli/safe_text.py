@@ -9,7 +9,7 @@ or an invisible character. Each renderer passes its text through here:
 - :func:`visible` (tables, Markdown, HTML, CSV): every such character becomes a
   visible escape such as ``\\x1b`` or ``\\u202e``;
 - :func:`json_safe` (JSON text already encoded): the same characters as JSON's
-  own ``\\uXXXX`` escapes, so a parser reads back exactly what is stored.
+  own ``\\u`` escapes (``\\u202e``), so a parser reads back exactly what is stored.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def visible_utf8(data: bytes) -> bytes:
 
 
 def json_safe(encoded: str) -> str:
-    """Encoded JSON text with unsafe characters as ``\\uXXXX`` escapes (they occur only in strings)."""
+    """Encoded JSON text with unsafe characters as ``\\u202e``-style escapes (found only in strings)."""
     if not encoded.encode("utf-8", "surrogatepass").translate(None, _NOT_LEADS):
         return encoded  # the common case, checked at C speed (see visible_utf8)
     return UNSAFE.sub(_json_escape, encoded) if UNSAFE.search(encoded) else encoded

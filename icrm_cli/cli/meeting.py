@@ -282,21 +282,6 @@ def action(
         )
 
 
-NOTES_FILE_BYTES = 256 * 1024  # notes hold at most 20,000 characters
-
-
-def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
-    from icrm_cli.errors import InvalidValueError
-
-    if notes is not None and notes_file is not None:
-        raise InvalidValueError("give --notes or --notes-file, not both")
-    if notes_file is None:
-        return notes
-    from icrm_cli.inputs import read_text_file
-
-    return read_text_file(notes_file, NOTES_FILE_BYTES, what="--notes-file")
-
-
 @app.command("minutes")
 def minutes(
     ctx: typer.Context,
@@ -319,9 +304,10 @@ def minutes(
 ) -> None:
     """Record or amend the minutes: notes and decisions (the history keeps every version)."""
     from icrm_cli.domain.meetings.schedule import record_minutes
+    from icrm_cli.inputs import notes_text
     from icrm_cli.output import emit_message
 
-    text = _read_notes(notes, notes_file)
+    text = notes_text(notes, notes_file)
     with session(ctx, write=True) as (sess, policy):
         meeting = record_minutes(
             sess, policy, meeting_id, actor=state(ctx).who, notes=text, decisions=decision
