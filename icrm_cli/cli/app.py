@@ -26,7 +26,7 @@ from icrm_cli.cli import complete
 from icrm_cli.cli import demo as demo_cli
 from icrm_cli.cli import inbox as inbox_cli
 from icrm_cli.cli import notify as notify_cli
-from icrm_cli.cli.common import AppState, CheckedTyper
+from icrm_cli.cli.common import WHOLE_SUMMARY, AppState, CheckedTyper
 from icrm_cli.errors import IcrmError
 
 # The command groups in help order: name -> (module whose ``app`` is the group's Typer, the group's help).
@@ -113,7 +113,7 @@ class IcrmGroup(TyperGroup):
         names = self.list_commands(ctx)
         if not names:
             return
-        limit = formatter.width - 6 - max(len(name) for name in names)
+        limit = WHOLE_SUMMARY  # wrapped by the formatter, never cut off with "..."
         rows = []
         for name in names:
             command = self.commands.get(name) or _BUILT.get(name)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,6 +42,24 @@ class CheckedCommand(TyperCommand):
         return super().invoke(ctx)
 
 
+WHOLE_SUMMARY = 10_000  # characters: a command's summary is wrapped in the listing, never cut short
+
+
+class CheckedGroup(TyperGroup):
+    """A command group whose listing shows each command's whole summary, wrapped (Click cuts it to
+    the terminal width with "...")."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(WHOLE_SUMMARY)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 class CheckedTyper(typer.Typer):
     """A Typer app whose commands are :class:`CheckedCommand` unless they say otherwise."""
 
@@ -58,6 +76,7 @@ def command_group(help: str) -> typer.Typer:
     down: plain help (no Rich markup), no completion options, no pretty tracebacks.
     """
     return CheckedTyper(
+        cls=CheckedGroup,
         help=help,
         no_args_is_help=True,
         add_completion=False,
