@@ -391,9 +391,13 @@ def remind(
 @app.command("ics")
 def ics(ctx: typer.Context, meeting_id: IdArg, output: OutputOpt = None) -> None:
     """The calendar invitation (RFC 5545 .ics) with the agenda as description."""
-    from icrm_cli.domain.meetings.ics import meeting_ics
+    from icrm_cli.domain.meetings.ics import left_out, meeting_ics
+    from icrm_cli.output import emit_note
     from icrm_cli.output.meeting_docs import emit_ics
 
     with session(ctx) as (sess, policy):
         data = meeting_ics(sess, meeting_id, policy.clock)
+        missing = left_out(sess, meeting_id)
     emit_ics(data, output_options(policy, "table", output))
+    if missing:
+        emit_note(f"left out of the invitation (no email): {', '.join(missing)}")
