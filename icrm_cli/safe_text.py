@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab, newline and carriage return; DEL and C1 controls; lone surrogates; bidi
+# C0 controls but tab and newline (a carriage return can overwrite a terminal line); DEL and C1
+# controls; lone surrogates; bidi
 # embeddings, overrides and isolates, marks; zero-width characters and the in-text BOM; line and
 # paragraph separators (which some terminals and editors take as line breaks).
-_UNSAFE_CLASS = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-    "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_BEYOND_C0 = (
+    "\x7f-\x9f\ud800-\udfff\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
+_UNSAFE_CLASS = "\x00-\x08\x0b-\x1f" + _BEYOND_C0
 UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+# For CSV cells: a carriage return is part of a line end there (a spreadsheet reads it in a quoted
+# cell; the formula guard quotes a cell that starts with one), like the CSV writer's byte check.
+UNSAFE_CSV = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_BEYOND_C0}]")
 # The same, and also the line breaks: for one-line contexts.
-UNSAFE_ONE_LINE = re.compile(f"[{_UNSAFE_CLASS}\t\n\r]")
+UNSAFE_ONE_LINE = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
 
 
 # The same characters as UTF-8 byte sequences, for writers that join finished UTF-8 cells.
@@ -53,6 +57,11 @@ def _json_escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """``text`` with every unsafe character shown as an escape; tabs and line breaks kept."""
     return UNSAFE.sub(_escape, text) if UNSAFE.search(text) else text
+
+
+def visible_csv(text: str) -> str:
+    """As :func:`visible`, keeping carriage returns (a CSV cell may hold a Windows line end)."""
+    return UNSAFE_CSV.sub(_escape, text) if UNSAFE_CSV.search(text) else text
 
 
 def visible_one_line(text: str) -> str:
