@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -349,14 +349,6 @@ def cancel(
     emit_message(f"Meeting #{meeting_id} is now cancelled.")
 
 
-def _remind_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {**meeting, **{key: person[key] for key in ("person", "name", "email")}}
-        for meeting in found
-        for person in meeting["recipients"]
-    ]
-
-
 @app.command("remind")
 def remind(
     ctx: typer.Context,
@@ -373,7 +365,7 @@ def remind(
     excel: ExcelOpt = False,
 ) -> None:
     """Who to remind of meetings starting soon; nothing at all when there are none (for cron)."""
-    from icrm_cli.domain.meetings.query import reminders
+    from icrm_cli.domain.meetings.query import reminder_rows, reminders
     from icrm_cli.output import emit_rows
     from icrm_cli.output.meeting_docs import REMIND_COLUMNS
     from icrm_cli.timeutil import parse_duration
@@ -385,7 +377,7 @@ def remind(
     if opts.fmt == "json":
         emit_rows(found, REMIND_COLUMNS, opts)
     elif found:
-        emit_rows(_remind_rows(found), REMIND_COLUMNS, opts, title="Meeting reminders")
+        emit_rows(reminder_rows(found), REMIND_COLUMNS, opts, title="Meeting reminders")
 
 
 @app.command("ics")
