@@ -32,6 +32,7 @@ GROUPS = {
     "escalate": "icrm_cli.cli.escalate",
     "report": "icrm_cli.cli.report",
     "db": "icrm_cli.cli.db",
+    "calendar": "icrm_cli.cli.calendar",
 }
 
 

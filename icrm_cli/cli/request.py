@@ -121,7 +121,7 @@ def list_(
         typer.Option(
             "--due-within",
             metavar="DURATION",
-            help="Not resolved and due within this time from now, e.g. 4h.",
+            help="Not resolved and due within this time from now, e.g. 4h (4wh, 1wd: working time).",
         ),
     ] = None,
     escalated: Annotated[
@@ -138,7 +138,6 @@ def list_(
     from icrm_cli.domain.requests.query import RequestFilter, iter_requests, request_rows
     from icrm_cli.output import emit_rows
     from icrm_cli.output.columns import REQUEST_COLUMNS
-    from icrm_cli.timeutil import parse_duration
 
     with reading(ctx) as (reader, policy):
         clock = policy.clock
@@ -149,7 +148,9 @@ def list_(
             owner=owner,
             overdue=overdue,
             escalated=escalated,
-            due_within=parse_duration(due_within, what="--due-within") if due_within else None,
+            due_by=clock.after(clock.now(), due_within, what="--due-within", relative=False)
+            if due_within
+            else None,
             since=clock.parse(since, edge="start", what="--since") if since else None,
             until=clock.parse(until, edge="end", what="--until") if until else None,
             limit=limit,
@@ -370,3 +371,12 @@ def import_(
         emit_message(f"{file}: {result.count} requests would be imported (dry run, nothing written)")
     else:
         emit_message(f"{file}: imported {result.count} requests (#{result.first_id}–#{result.last_id})")
+
+
+def _register_why() -> None:
+    from icrm_cli.cli import request_why
+
+    request_why.register(app)
+
+
+_register_why()

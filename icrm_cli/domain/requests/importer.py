@@ -249,7 +249,10 @@ def _row(values: dict[str, str], context: _Context, request_id: int) -> dict[str
                 due_text, edge="end", what="due"
             )
     else:
-        due_at = context.now + context.policy.sla_for(priority).resolve
+        key = f"\0{priority}"  # same creation time for every row: one due time per priority
+        due_at = context.due_cache.get(key)
+        if due_at is None:
+            due_at = context.due_cache[key] = context.policy.due_for(priority, context.now)
     return {
         "id": request_id,
         "title": clean_title(values.get("title")),

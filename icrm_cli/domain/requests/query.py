@@ -107,6 +107,7 @@ class RequestFilter:
     owner: str | None = None
     overdue: bool = False
     due_within: timedelta | None = None
+    due_by: datetime | None = None  # --due-within on the org's clock (working units too)
     since: datetime | None = None
     until: datetime | None = None
     meeting_id: int | None = None
@@ -145,7 +146,9 @@ def _conditions(reader: Reader, filt: RequestFilter, now: datetime) -> tuple[lis
         raise InvalidValueError("--limit must be at least 1")
     if filt.limit is not None and filt.limit > MAX_LIMIT:
         raise InvalidValueError(OUT_OF_RANGE)  # before a CSV header is written, not at the first row
-    if filt.due_within is not None:
+    if filt.due_by is not None:
+        params["soon"] = filt.due_by
+    elif filt.due_within is not None:
         params["soon"] = now + filt.due_within
     for name in ("since", "until", "meeting_id"):
         if getattr(filt, name) is not None:
@@ -167,7 +170,8 @@ def _plan(
         ranged = filt.since is not None or filt.until is not None
         order = OLDEST_FIRST_IN_RANGE if ranged else OLDEST_FIRST
     else:
-        order = URGENT_FIRST if filt.overdue or filt.due_within is not None else NEWEST_FIRST
+        due_soon = filt.due_within is not None or filt.due_by is not None
+        order = URGENT_FIRST if filt.overdue or due_soon else NEWEST_FIRST
     return SelectPlan(
         base=columns_plan(mode, keys),
         where=tuple(FILTERS[name] for name in names),
