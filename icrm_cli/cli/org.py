@@ -26,7 +26,8 @@ def apply(
     from icrm_cli.output import emit_message
 
     spec = read_org_file(file)  # validated as a whole before the database is touched
-    with session(ctx, write=True) as (sess, _policy):
+    opened = session(ctx, write=True, create=not dry_run, scratch=dry_run, needs_org=False)
+    with opened as (sess, _policy):
         changes = apply_org(sess, spec, actor=state(ctx).who, dry_run=dry_run)
     prefix = "would be " if dry_run else ""
     if not changes.changed:
