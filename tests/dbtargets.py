@@ -43,6 +43,8 @@ BOTH = {
     "tests.test_report_errors",
     "tests.test_reliability_concurrency",
     "tests.test_reliability_badinput",
+    "tests.test_calendar_requests",
+    "tests.test_calendar_report",
 }
 SQLITE_ONLY_ARGS = {"db_path", "isolated_env"}
 DEFAULT_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
