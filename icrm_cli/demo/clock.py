@@ -1,4 +1,4 @@
-"""The demo's SLA clock in integer seconds: due times, waits and escalation thresholds on the org's calendar.
+"""The demo's SLA clock in integer seconds (due times, waits, escalation thresholds) and creation times.
 
 With a working calendar, working units run on a :class:`WorkingIndex` laid out
 once over the demo's days (a binary search per question); calendar units are
@@ -7,12 +7,14 @@ elapsed (``m``, ``h``) or local days (``d``, ``w``, DST-correct through the poli
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import UTC, datetime, timedelta
 
 from icrm_cli.domain.calendar import Duration
 from icrm_cli.domain.calendar.index import WorkingIndex
 from icrm_cli.domain.org.settings import Policy, nominal
-from icrm_cli.storage.stored_rows import moment_of, seconds_of
+from icrm_cli.storage.stored_rows import HOUR, moment_of, seconds_of
+from icrm_cli.timeutil import Clock
 
 
 class DemoClock:
@@ -43,3 +45,32 @@ class DemoClock:
         if duration.kind == "working" and self.index is not None:
             return self.index.add(due, self.index.between(wait_start, wait_end))
         return due + (wait_end - wait_start)
+
+
+def created_seconds(
+    rng: random.Random, clock: Clock, count: int, now: datetime, days: int, policy: Policy | None = None
+) -> list[int]:
+    """Creation moments in office hours (9:00-18:59 local, few on days off: weekends, and with a
+    working calendar its holidays, while its make-up workdays are worked), sorted, before now."""
+    first = clock.local(now).date() - timedelta(days=days)
+    calendar = policy.calendar if policy is not None else None
+    hour_starts: list[int] = []
+    weekend: list[bool] = []
+    for offset in range(days + 1):
+        day = first + timedelta(days=offset)
+        weekend.append(not calendar.day(day).workday if calendar is not None else day.weekday() >= 5)
+        for hour in range(9, 19):
+            local = clock.localize(datetime(day.year, day.month, day.day, hour))
+            hour_starts.append(seconds_of(local.astimezone(UTC)))
+    rnd, limit, span = rng.random, seconds_of(now), days + 1
+    times: list[int] = []
+    append = times.append
+    while len(times) < count:
+        day_index = int(rnd() * span)
+        if weekend[day_index] and rnd() < 0.85:
+            continue
+        moment = hour_starts[day_index * 10 + int(rnd() * 10)] + int(rnd() * HOUR)
+        if moment < limit:
+            append(moment)
+    times.sort()
+    return times

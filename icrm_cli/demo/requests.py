@@ -13,17 +13,16 @@ import random
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import accumulate, product
 from math import exp
 from string import Formatter
 from typing import Any
 
 from icrm_cli.demo import texts
-from icrm_cli.demo.clock import DemoClock
+from icrm_cli.demo.clock import DemoClock, created_seconds
 from icrm_cli.domain.org.settings import Policy, nominal
 from icrm_cli.storage.stored_rows import DAY, HOUR, Sink, seconds_of
-from icrm_cli.timeutil import Clock
 
 PRIORITY_WEIGHTS = (("urgent", 5), ("high", 20), ("normal", 60), ("low", 15))
 # How often each supplier is asked, and how slow it is (1.0 = works to SLA).
@@ -78,35 +77,6 @@ class Simulated:
 def history_days(requests: int) -> int:
     """About three months at the default size, about three years at a million."""
     return int(min(1100, max(90, 90 + (requests - 3000) / 987)))
-
-
-def created_seconds(
-    rng: random.Random, clock: Clock, count: int, now: datetime, days: int, policy: Policy | None = None
-) -> list[int]:
-    """Creation moments in office hours (9:00-18:59 local, few on days off: weekends, and with a
-    working calendar its holidays, while its make-up workdays are worked), sorted, before now."""
-    first = clock.local(now).date() - timedelta(days=days)
-    calendar = policy.calendar if policy is not None else None
-    hour_starts: list[int] = []
-    weekend: list[bool] = []
-    for offset in range(days + 1):
-        day = first + timedelta(days=offset)
-        weekend.append(not calendar.day(day).workday if calendar is not None else day.weekday() >= 5)
-        for hour in range(9, 19):
-            local = clock.localize(datetime(day.year, day.month, day.day, hour))
-            hour_starts.append(seconds_of(local.astimezone(UTC)))
-    rnd, limit, span = rng.random, seconds_of(now), days + 1
-    times: list[int] = []
-    append = times.append
-    while len(times) < count:
-        day_index = int(rnd() * span)
-        if weekend[day_index] and rnd() < 0.85:
-            continue
-        moment = hour_starts[day_index * 10 + int(rnd() * 10)] + int(rnd() * HOUR)
-        if moment < limit:
-            append(moment)
-    times.sort()
-    return times
 
 
 def _titles(dept: str) -> list[list[str]]:
