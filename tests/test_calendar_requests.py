@@ -291,7 +291,21 @@ def test_due_plus_working_units(cli: Cli, org: Path, frozen: Any, tmp_path: Path
     assert why(cli, other)["rule"]["source"] == "manual"
     frozen.move_to(local(SHANGHAI, 2026, 11, 23, 16))
     listed = json.loads(cli.ok("request", "list", "--due-within", "2wh", "--format", "json").stdout)
-    assert [row["id"] for row in listed] == [rid, other] or {row["id"] for row in listed} == {rid, other}
+    assert {row["id"] for row in listed} == {rid, other}
+
+
+def test_a_calendar_change_keeps_due_times_and_why_says_so(
+    cli: Cli, org: Path, frozen: Any, tmp_path: Path
+) -> None:
+    apply(cli, tmp_path, frozen, local(SHANGHAI, 2026, 11, 16, 8))
+    rid = file(cli, frozen, local(SHANGHAI, 2026, 11, 16, 9), "--priority", "high")
+    assert why(cli, rid)["due_at_today"] is None
+    calendar = 'calendar: {country: CN, hours: "09:00-12:00,13:30-18:00", holidays: [2026-11-17]}'
+    apply(cli, tmp_path, frozen, local(SHANGHAI, 2026, 11, 16, 10), calendar=calendar)
+    assert due_of(cli, rid) == local(SHANGHAI, 2026, 11, 18, 18)  # a due time, once set, stays
+    answer = why(cli, rid)
+    assert datetime.fromisoformat(answer["due_at_today"]) == local(SHANGHAI, 2026, 11, 19, 18)
+    assert "today's calendar would give 2026-11-19 18:00" in cli.ok("request", "why", str(rid)).stdout
 
 
 def test_calendar_show(cli: Cli, org: Path, frozen: Any, tmp_path: Path) -> None:
