@@ -11,12 +11,14 @@ reads them in SQL; :func:`recompute_working_seconds` refreshes them when an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
+from icrm_cli.domain.calendar import local_date
+from icrm_cli.domain.calendar.index import WorkingIndex
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.storage.core import EVENT, REQUEST
 from icrm_cli.storage.models import Request
@@ -107,26 +109,29 @@ def store_working_seconds(session: Session, policy: Policy, request: Request, no
 def recompute_working_seconds(session: Session, policy: Policy) -> int:
     """Recompute every stored working-seconds value on the policy's calendar (NULL without one).
 
-    Reads the requests acknowledged or resolved and the waits of the resolved ones in
-    batches and writes back only the values that change; returns how many requests changed.
+    Reads the requests acknowledged or resolved in id batches (with the waits of the
+    resolved ones that waited), measures on a :class:`WorkingIndex` of the days
+    involved, and writes back only the values that change; returns how many changed.
     """
-    req, ev = REQUEST.c, EVENT.c
+    req = REQUEST.c
     table = Request.__table__  # type: ignore[attr-defined]
-    if policy.calendar is None:
+    calendar = policy.calendar
+    if calendar is None:
         result = session.execute(
             update(table)
-            .where(
-                (table.c.ack_working_seconds.is_not(None)) | (table.c.resolve_working_seconds.is_not(None))
-            )
+            .where(table.c.ack_working_seconds.is_not(None) | table.c.resolve_working_seconds.is_not(None))
             .values(ack_working_seconds=None, resolve_working_seconds=None)
         )
         return int(getattr(result, "rowcount", 0) or 0)
-    waiting_ids = {
-        entity_id
-        for (entity_id,) in session.execute(
-            select(ev.entity_id).where(ev.entity == "request", ev.kind == "waiting").distinct()
-        )
-    }
+    first, last = session.execute(
+        select(func.min(req.created_at), func.max(func.coalesce(req.resolved_at, req.acknowledged_at)))
+    ).one()
+    if first is None or last is None:
+        return 0
+    index = WorkingIndex(
+        calendar, local_date(first, calendar.tz) - timedelta(days=1), local_date(last, calendar.tz)
+    )
+    waited = _waiting_ids(session)
     query = (
         select(
             req.id,
@@ -138,28 +143,56 @@ def recompute_working_seconds(session: Session, policy: Policy) -> int:
         )
         .where(req.acknowledged_at.is_not(None) | req.resolved_at.is_not(None))
         .order_by(req.id)
+        .limit(_BATCH)
     )
-    changes: list[dict[str, Any]] = []
-    changed = 0
     statement = (
         update(table)
         .where(table.c.id == bindparam("rid"))
         .values(ack_working_seconds=bindparam("ack"), resolve_working_seconds=bindparam("res"))
     )
-    rows = list(session.execute(query))
-    for rid, created, acked, resolved, old_ack, old_res in rows:
-        waits: list[Interval] = []
-        if resolved is not None and rid in waiting_ids:
-            waits = request_waits(session, rid, resolved)
-        ack = ack_working(policy, created, acked)
-        res = resolve_working(policy, created, resolved, waits)
-        if (ack, res) != (old_ack, old_res):
-            changes.append({"rid": rid, "ack": ack, "res": res})
-            if len(changes) >= _BATCH:
-                session.execute(statement, changes)
-                changed += len(changes)
-                changes = []
-    if changes:
-        session.execute(statement, changes)
-        changed += len(changes)
+    changed, after = 0, 0
+    while rows := list(session.execute(query.where(req.id > after))):
+        after = rows[-1][0]
+        waits = _waits_of(session, [row[0] for row in rows if row[3] is not None and row[0] in waited])
+        changes: list[dict[str, Any]] = []
+        for rid, created, acked, resolved, old_ack, old_res in rows:
+            start = _epoch(created)
+            ack = None if acked is None else index.between(start, _epoch(acked))
+            res = None
+            if resolved is not None:
+                end = _epoch(resolved)
+                res = index.between(start, end) - sum(
+                    index.between(max(_epoch(a), start), min(_epoch(b), end)) for a, b in waits.get(rid, ())
+                )
+            if (ack, res) != (old_ack, old_res):
+                changes.append({"rid": rid, "ack": ack, "res": res})
+        if changes:
+            session.execute(statement, changes)
+            changed += len(changes)
     return changed
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _waiting_ids(session: Session) -> set[int]:
+    ev = EVENT.c
+    query = select(ev.entity_id).where(ev.entity == "request", ev.kind == "waiting").distinct()
+    return {int(entity_id) for (entity_id,) in session.execute(query)}
+
+
+def _waits_of(session: Session, request_ids: list[int]) -> dict[int, list[Interval]]:
+    """The finished waits of each of ``request_ids`` (one query)."""
+    if not request_ids:
+        return {}
+    ev = EVENT.c
+    rows = session.execute(
+        select(ev.entity_id, ev.at, ev.kind, ev.detail)
+        .where(ev.entity == "request", ev.entity_id.in_(request_ids))
+        .order_by(ev.entity_id, ev.id)
+    )
+    by_request: dict[int, list[tuple[datetime, str, dict[str, Any] | None]]] = {}
+    for entity_id, at, kind, detail in rows:
+        by_request.setdefault(int(entity_id), []).append((at, kind, detail))
+    return {rid: waits_from_events(events, events[-1][0]) for rid, events in by_request.items()}
