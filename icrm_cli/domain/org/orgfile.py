@@ -232,7 +232,7 @@ def _unit_problems(spec: OrgSpec) -> list[str]:
         try:
             parse_duration(text, what=where, has_calendar=has_calendar)
         except InvalidValueError as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(str(exc))  # names the key: "invalid sla.high.resolve '3wd': ..."
     if problems:
         return problems
     for priority, sla in (spec.sla or {}).items():
