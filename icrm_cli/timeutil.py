@@ -74,10 +74,13 @@ def zone_from_name(name: str | None) -> tzinfo | None:
         ) from None
 
 
-@cache
 def system_zone() -> tzinfo:
     """The machine's zone with its daylight-saving rules where they can be found (TZ, /etc/localtime)."""
-    name = os.environ.get("TZ", "").lstrip(":")
+    return _system_zone(os.environ.get("TZ", "").lstrip(":"))
+
+
+@cache
+def _system_zone(name: str) -> tzinfo:
     if name:
         try:
             return ZoneInfo(name)
