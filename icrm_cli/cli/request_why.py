@@ -1,6 +1,6 @@
 """`icrm request why ID`: how the due time was reached and where the clock stands.
 
-Registered on the ``request`` group by :mod:`icrm_cli.cli.request` (``register(app)``).
+Registered on the ``request`` group by :mod:`icrm_cli.cli.request`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,3 @@ def why(
             )
         ],
     )
-
-
-def register(app: typer.Typer) -> None:
-    app.command("why")(why)

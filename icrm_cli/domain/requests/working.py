@@ -76,6 +76,36 @@ def request_waits(session: Session, request_id: int, now: datetime) -> list[Inte
     return waits_from_events(((at, kind, detail) for at, kind, detail in rows), now)
 
 
+def resumed_waits(session: Session, request_id: int) -> list[Interval]:
+    """The waits of a request that ended with ``resume`` (each moved the due time), oldest first."""
+    ev = EVENT.c
+    rows = session.execute(
+        select(ev.at, ev.kind, ev.detail)
+        .where(ev.entity == "request", ev.entity_id == request_id)
+        .order_by(ev.id)
+    )
+    resumed: list[Interval] = []
+    started: datetime | None = None
+    for at, kind, detail in rows:
+        if kind == "waiting":
+            started = at
+        elif started is not None and (detail or {}).get("from") == "waiting":
+            if kind == "resumed":
+                resumed.append((started, at))
+            started = None
+    return resumed
+
+
+def sla_due(session: Session, policy: Policy, request: Request, priority: str) -> datetime:
+    """The due time the SLA of ``priority`` gives the request today: from its creation on the org's
+    clock, pushed by every wait that ended with ``resume`` as ``resume`` pushes it."""
+    due = policy.due_for(priority, request.created_at)
+    if request.id is not None:
+        for start, end in resumed_waits(session, request.id):
+            due = push_due(policy, priority, due, start, end)
+    return due
+
+
 def ack_working(policy: Policy, created: datetime, acknowledged: datetime | None) -> int | None:
     if acknowledged is None:
         return None
