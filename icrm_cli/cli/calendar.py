@@ -6,9 +6,22 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import ListFormat, ListFormatOpt, output_options, reading
+from icrm_cli.cli.common import (
+    ExcelOpt,
+    ListFormat,
+    ListFormatOpt,
+    OutputOpt,
+    command_group,
+    output_options,
+    reading,
+)
 
-app = typer.Typer(help="The working calendar: which days are worked, and why.", no_args_is_help=True)
+app = command_group(help="The working calendar: which days are worked, and why.")
+
+
+@app.callback()
+def calendar() -> None:
+    """The working calendar: which days are worked, and why (a group, though it has one command)."""
 
 
 @app.command("show")
@@ -18,8 +31,12 @@ def show(
         str | None,
         typer.Option("--from", metavar="DATE", help="First day (e.g. 2026-02-13) [default: today]."),
     ] = None,
-    days: Annotated[int, typer.Option("--days", min=1, max=366, help="How many days (1-366).")] = 14,
+    days: Annotated[
+        int, typer.Option("--days", metavar="N", min=1, max=366, help="How many days (1-366).")
+    ] = 14,
     fmt: ListFormatOpt = ListFormat.table,
+    output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """Each day: workday or not, and why (weekend, holiday name, make-up workday, company day)."""
     from icrm_cli.domain.calendar.listing import calendar_days
@@ -28,4 +45,4 @@ def show(
 
     with reading(ctx) as (_reader, policy):
         rows = calendar_days(policy, start, days)
-    emit_rows(rows, CALENDAR_COLUMNS, output_options(policy, fmt), title="Working calendar")
+    emit_rows(rows, CALENDAR_COLUMNS, output_options(policy, fmt, output, excel), title="Working calendar")
