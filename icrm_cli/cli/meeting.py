@@ -282,21 +282,6 @@ def action(
         )
 
 
-NOTES_FILE_BYTES = 256 * 1024  # notes hold at most 20,000 characters
-
-
-def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
-    from icrm_cli.errors import InvalidValueError
-
-    if notes is not None and notes_file is not None:
-        raise InvalidValueError("give --notes or --notes-file, not both")
-    if notes_file is None:
-        return notes
-    from icrm_cli.inputs import read_text_file
-
-    return read_text_file(notes_file, NOTES_FILE_BYTES, what="--notes-file")
-
-
 @app.command("minutes")
 def minutes(
     ctx: typer.Context,
@@ -309,8 +294,7 @@ def minutes(
         typer.Option(
             "--notes-file",
             metavar="FILE",
-            help="Read the notes from a UTF-8 (Markdown) file.",
-            dir_okay=False,
+            help="Read the notes from a text (Markdown) file: UTF-8 or GB18030/GBK.",
         ),
     ] = None,
     decision: Annotated[
@@ -320,9 +304,10 @@ def minutes(
 ) -> None:
     """Record or amend the minutes: notes and decisions (the history keeps every version)."""
     from icrm_cli.domain.meetings.schedule import record_minutes
+    from icrm_cli.inputs import notes_text
     from icrm_cli.output import emit_message
 
-    text = _read_notes(notes, notes_file)
+    text = notes_text(notes, notes_file)
     with session(ctx, write=True) as (sess, policy):
         meeting = record_minutes(
             sess, policy, meeting_id, actor=state(ctx).who, notes=text, decisions=decision
@@ -406,9 +391,13 @@ def remind(
 @app.command("ics")
 def ics(ctx: typer.Context, meeting_id: IdArg, output: OutputOpt = None) -> None:
     """The calendar invitation (RFC 5545 .ics) with the agenda as description."""
-    from icrm_cli.domain.meetings.ics import meeting_ics
+    from icrm_cli.domain.meetings.ics import left_out, meeting_ics
+    from icrm_cli.output import emit_note
     from icrm_cli.output.meeting_docs import emit_ics
 
     with session(ctx) as (sess, policy):
         data = meeting_ics(sess, meeting_id, policy.clock)
+        missing = left_out(sess, meeting_id)
     emit_ics(data, output_options(policy, "table", output))
+    if missing:
+        emit_note(f"left out of the invitation (no email): {', '.join(missing)}")
