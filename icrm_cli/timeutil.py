@@ -6,24 +6,31 @@ Pure standard library, so every layer may use it.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icrm_cli.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from icrm_cli.domain.calendar import WorkingCalendar
 
 Edge = Literal["start", "end"]
 
 TIME_FORMS = (
     "an ISO date (2026-11-30), an ISO datetime (2026-11-30T14:00, optionally with an offset), "
-    "'today', 'tomorrow', or a relative time like +90m, +4h, +3d, +2w"
+    "'today', 'tomorrow', or a relative time like +90m, +4h, +3d, +2w "
+    "(+4wh, +3wd: working hours and days, with a calendar in the org file)"
 )
 DURATION_FORMS = "a whole number and a unit m, h, d or w (e.g. 90m, 4h, 3d, 2w)"
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$")
-_RELATIVE = re.compile(r"^\s*\+\s*(\d{1,6})\s*([mhdw])\s*$")
+_RELATIVE = re.compile(r"^\s*\+\s*(\d{1,6})\s*(wh|wd|[mhdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
@@ -70,6 +77,25 @@ def zone_from_name(name: str | None) -> tzinfo | None:
 FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
+def system_zone() -> tzinfo:
+    """The machine's zone with its daylight-saving rules where they can be found (TZ, /etc/localtime)."""
+    return _system_zone(os.environ.get("TZ", "").lstrip(":"))
+
+
+@cache
+def _system_zone(name: str) -> tzinfo:
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        with Path("/etc/localtime").open("rb") as handle:
+            return ZoneInfo.from_file(handle, key="localtime")
+    except (OSError, ValueError):
+        return datetime.now().astimezone().tzinfo or UTC
+
+
 @dataclass(frozen=True)
 class Clock:
     """The org's notion of time: 'now', its zone, parsing and display.
@@ -78,6 +104,7 @@ class Clock:
     """
 
     zone: tzinfo | None = None
+    calendar: WorkingCalendar | None = field(default=None, compare=False, repr=False)
     _offset_cache: dict[tuple[int, int, int, int], tuple[str, str] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -94,11 +121,20 @@ class Clock:
         except (OverflowError, ValueError):
             return moment.astimezone(UTC)
 
-    def localize(self, naive: datetime) -> datetime:
-        """Attach the org zone to a wall-clock time."""
-        if self.zone is not None:
-            return naive.replace(tzinfo=self.zone)
-        return naive.astimezone()
+    @property
+    def tz(self) -> tzinfo:
+        """The org zone, else the machine's (with its daylight-saving rules)."""
+        return self.zone if self.zone is not None else system_zone()
+
+    def localize(self, naive: datetime, *, typed: bool = False) -> datetime:
+        """Attach the org zone to a wall-clock time (UTC result).
+
+        A repeated local time takes its first occurrence; one skipped by daylight
+        saving moves forward, or is an error naming the gap when ``typed``.
+        """
+        from icrm_cli.domain.calendar.local_time import localize
+
+        return localize(naive, self.tz, typed=typed)
 
     def today(self) -> date:
         return self.local(self.now()).date()
@@ -127,10 +163,8 @@ class Clock:
     def _parse(self, text: str, *, edge: Edge, what: str) -> datetime:
         raw = (text or "").strip()
         lowered = raw.lower()
-        relative = _RELATIVE.match(raw)
-        if relative:
-            amount, unit = int(relative.group(1)), relative.group(2)
-            return self.now() + timedelta(seconds=amount * _UNIT_SECONDS[unit])
+        if _RELATIVE.match(raw):
+            return self.after(self.now(), raw, what=what)
         if lowered in ("today", "tomorrow"):
             day = self.today() + timedelta(days=1 if lowered == "tomorrow" else 0)
             return self._day_edge(day, edge)
@@ -146,9 +180,18 @@ class Clock:
             except ValueError:
                 raise self._bad(text, what) from None
             if parsed.tzinfo is None:
-                parsed = self.localize(parsed)
+                parsed = self.localize(parsed, typed=True)
             return parsed.astimezone(UTC).replace(microsecond=0)
         raise self._bad(text, what)
+
+    def after(self, start: datetime, text: str, *, what: str = "time", relative: bool = True) -> datetime:
+        """``start`` plus ``+N<unit>`` (``N<unit>`` when not ``relative``): ``d``/``w`` keep the local
+        clock time across daylight saving, ``wh``/``wd`` run on the org's working calendar (an error
+        without one)."""
+        from icrm_cli.domain.calendar import add_duration, parse_duration
+
+        duration = parse_duration(text, what=what, has_calendar=self.calendar is not None, relative=relative)
+        return add_duration(start, duration, self.tz, self.calendar, what=what)
 
     def _day_edge(self, day: date, edge: Edge) -> datetime:
         start = self.day_start(day)

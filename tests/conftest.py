@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +36,37 @@ from icrm_cli.cli.app import app
 pytest_plugins = ["tests.dbtargets"]  # the behaviour suites on SQLite and PostgreSQL
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_ORG = ROOT / "examples" / "org.yaml"
+DEMO_ORG = ROOT / "examples" / "org.yaml"
+_WORKING_CLOCK = DEMO_ORG.read_text(encoding="utf-8").partition("# The working calendar")
+_CALENDAR_TIME = """sla:
+  urgent: {ack: 2h, resolve: 1d}
+  high:   {ack: 4h, resolve: 3d}
+  normal: {ack: 1d, resolve: 5d}
+  low:    {ack: 2d, resolve: 10d}
+
+escalation:
+  - {overdue: 1d, level: 1}
+  - {overdue: 3d, level: 2}
+  - {overdue: 7d, level: 3}
+
+feedback:"""
+
+
+def _calendar_time_org() -> Path:
+    """The example org (examples/org.yaml) without its working calendar: SLAs in calendar time.
+
+    Most suites check wall-clock arithmetic (due = created + 3 days); the working
+    calendar has its own suites (tests/test_calendar_*.py) and the demo runs on it.
+    """
+    head, marker, rest = _WORKING_CLOCK
+    assert marker, "examples/org.yaml has no working calendar section"
+    text = head + _CALENDAR_TIME + rest.partition("feedback:")[2]
+    path = Path(tempfile.mkdtemp(prefix="icrm-example-org-")) / "org.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+EXAMPLE_ORG = _calendar_time_org()  # the example org on calendar time (see _calendar_time_org)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 2026-11-16 09:00 in Shanghai: a working morning, ISO week 2026-W47.
 FROZEN_AT = datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI)

@@ -48,6 +48,8 @@ BOTH = {
     "tests.test_meeting_edit",
     "tests.test_inbox",
     "tests.test_notify",
+    "tests.test_calendar_requests",
+    "tests.test_calendar_report",
 }
 SQLITE_ONLY_ARGS = {"db_path", "isolated_env"}
 DEFAULT_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -40,9 +40,11 @@ def _events(db: Path) -> int:
 
 
 def test_rules_and_durations() -> None:
-    rules = build_policy({}).escalation
-    assert target_rule(rules, timedelta(hours=23)) is None
-    assert [target_rule(rules, timedelta(days=d)).level for d in (1, 2, 3, 6, 7, 70)] == [1, 1, 2, 2, 3, 3]  # type: ignore[union-attr]
+    policy = build_policy({"timezone": "Asia/Shanghai"})
+    due = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
+    assert target_rule(policy, due, due + timedelta(hours=23)) is None
+    levels = [target_rule(policy, due, due + timedelta(days=d)).level for d in (1, 2, 3, 6, 7, 70)]  # type: ignore[union-attr]
+    assert levels == [1, 1, 2, 2, 3, 3]
     assert human_duration(timedelta(days=3, hours=2, minutes=5)) == "3d 2h 5m"
     assert human_duration(timedelta(seconds=20)) == "0m"
 
@@ -170,6 +172,7 @@ def test_sweep_json_and_csv(cli: Cli, org: Path, frozen: Any) -> None:
             "from_level": None,
             "to_level": 1,
             "overdue_hours": 30.0,
+            "overdue_working_hours": None,  # the rules are in calendar units
             "must_act": [
                 {"person": "li.na", "name": "李娜", "email": "li.na@example.com", "role": "SALES contact"},
                 {"person": "wu.tao", "name": "吴涛", "email": "wu.tao@example.com", "role": "DEV contact"},

@@ -49,6 +49,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     ),
     "report": ("icrm_cli.cli.report", "The weekly report and data exports."),
     "db": ("icrm_cli.cli.db", "The database: path, health check, backup, copy."),
+    "calendar": ("icrm_cli.cli.calendar", "The working calendar: which days are worked, and why."),
 }
 
 # The groups built so far in this process (a command, or a test session, builds each one once).

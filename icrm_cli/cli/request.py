@@ -18,6 +18,7 @@ from icrm_cli.cli.common import (
     state,
 )
 from icrm_cli.cli.request_list import DeptOpt, Priority, list_
+from icrm_cli.cli.request_why import why
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -92,6 +93,7 @@ def new(
 
 
 app.command("list")(list_)
+app.command("why")(why)
 
 
 @app.command("show")

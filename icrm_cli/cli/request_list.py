@@ -94,7 +94,7 @@ def list_(
         typer.Option(
             "--due-within",
             metavar="DURATION",
-            help="Not resolved and due within this time from now, e.g. 4h.",
+            help="Not resolved and due within this time from now, e.g. 4h (4wh, 1wd: working time).",
         ),
     ] = None,
     escalated: Annotated[
@@ -127,7 +127,6 @@ def list_(
     from icrm_cli.errors import InvalidValueError
     from icrm_cli.output import emit_message, emit_rows
     from icrm_cli.output.columns import REQUEST_COLUMNS
-    from icrm_cli.timeutil import parse_duration
 
     if search is not None and not search.strip():
         raise InvalidValueError("--search is empty: give the text to look for")
@@ -149,7 +148,9 @@ def list_(
             search=search,
             overdue=overdue,
             escalated=escalated,
-            due_within=parse_duration(due_within, what="--due-within") if due_within else None,
+            due_by=clock.after(clock.now(), due_within, what="--due-within", relative=False)
+            if due_within
+            else None,
             since=clock.parse(since, edge="start", what="--since") if since else None,
             until=clock.parse(until, edge="end", what="--until") if until else None,
             sort=sort.value,

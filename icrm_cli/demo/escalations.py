@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
+from icrm_cli.demo.clock import DemoClock
 from icrm_cli.domain.escalation.ladder import arbiter_department
 from icrm_cli.domain.escalation.sweep import sweep_reason
-from icrm_cli.domain.org.settings import EscalationRule
+from icrm_cli.domain.org.settings import EscalationRule, least_elapsed, nominal
 from icrm_cli.domain.requests.states import SLA_RUNNING
 from icrm_cli.storage.models import Department, Event, Request
 from icrm_cli.storage.models.escalation import MAX_LEVEL, Escalation, table_of
@@ -121,10 +122,11 @@ class Builder:
         self.rng = ctx.rng
         self.now = seconds_of(ctx.now)
         self.stamp = sink.stamper(self.now - 4 * 365 * DAY, self.now + DAY)
-        self.rules = [(int(rule.overdue.total_seconds()), rule.level, rule) for rule in rules]
+        self.rules = [(int(nominal(rule.overdue).total_seconds()), rule.level, rule) for rule in rules]
+        self.clock = DemoClock(ctx.policy, self.now - 4 * 365 * DAY, self.now + 60 * DAY)
         self.next_id = next_id
         self.ladder = Ladder(ctx.session)
-        self.reasons: dict[tuple[int, int], str] = {}
+        self.reasons: dict[tuple[int, int | None, int], str] = {}
         self.details: dict[tuple[Any, ...], Any] = {}
         self.out = Built()
 
@@ -151,12 +153,14 @@ class Builder:
             stored = self.details[key] = self.sink.detail(detail)
         return stored
 
-    def _reason(self, overdue: int, index: int) -> str:
+    def _reason(self, due_at: int, at: int, index: int) -> str:
         """The sweep's reason, once per distinct overdue time (they repeat by the minute)."""
-        key = (overdue, index)
+        rule = self.rules[index][2]
+        working = self.clock.worked(due_at, at) if rule.overdue.kind == "working" else None
+        key = (at - due_at, working, index)
         reason = self.reasons.get(key)
         if reason is None:
-            reason = self.reasons[key] = sweep_reason(timedelta(seconds=overdue), self.rules[index][2])
+            reason = self.reasons[key] = sweep_reason(timedelta(seconds=at - due_at), rule, working)
         return reason
 
     def request(self, row: tuple[Any, ...]) -> None:
@@ -168,8 +172,8 @@ class Builder:
         if end is None or due_at is None:
             return
         steps: list[tuple[int, int, int]] = []  # (at, level, rule index)
-        for index, (overdue, level, _) in enumerate(self.rules):
-            crossed = due_at + overdue
+        for index, (_, level, rule) in enumerate(self.rules):
+            crossed = self.clock.add(due_at, rule.overdue)
             if crossed > end or (crossed == end and not running):
                 break
             if not steps or level > steps[-1][1]:
@@ -185,7 +189,7 @@ class Builder:
             steps[0] = (opened_at, 1, steps[0][2])
         else:
             opened_at, opener = steps[0][0], SWEEP_ACTOR
-            reason = self._reason(opened_at - due_at, steps[0][2])
+            reason = self._reason(due_at, opened_at, steps[0][2])
         self._event(
             ident,
             opened_at,
@@ -201,7 +205,7 @@ class Builder:
                 at,
                 SWEEP_ACTOR,
                 "raised",
-                self._reason(at - due_at, index),
+                self._reason(due_at, at, index),
                 {"from_level": level, "level": target, "by": "sweep"},
             )
             level, raised_at = target, at
@@ -274,7 +278,7 @@ class Builder:
 def build(ctx: DemoContext) -> dict[str, int]:
     session = ctx.session
     rules = tuple(
-        sorted((r for r in ctx.policy.escalation if 1 <= r.level <= MAX_LEVEL), key=lambda r: r.overdue)
+        sorted((r for r in ctx.policy.escalation if 1 <= r.level <= MAX_LEVEL), key=lambda r: r.level)
     )
     if not rules:
         return {"escalations": 0}
@@ -282,7 +286,9 @@ def build(ctx: DemoContext) -> dict[str, int]:
     esc = table_of(Escalation)
     start = int(session.execute(select(func.coalesce(func.max(esc.c.id), 0))).scalar_one()) + 1
     builder = Builder(ctx, sink, rules, start)
-    for row in _late_requests(session, sink, builder.now, int(rules[0].overdue.total_seconds())):
+    workday = ctx.policy.calendar.workday_seconds if ctx.policy.calendar is not None else 0
+    earliest = int(least_elapsed(rules[0].overdue, workday).total_seconds())
+    for row in _late_requests(session, sink, builder.now, earliest):
         builder.request(tuple(row))
     builder.between()
     sink.insert(session, esc, builder.out.escalations)

@@ -216,6 +216,8 @@ class _Builder:
             "transfers": 0,
             "reopened": 0,
             "meeting_id": meeting,
+            "ack_working_seconds": None,
+            "resolve_working_seconds": None,
         }
         self.requests.append(row)
         self.event(
@@ -241,6 +243,7 @@ class _Builder:
         if not move(ack, "acknowledged", "acknowledged", owner):
             return
         row["acknowledged_at"] = ack
+        row["ack_working_seconds"] = self.ctx.policy.working_seconds(created, ack)
         if not move(ack + timedelta(hours=rng.uniform(1, 6)), "started", "in_progress", owner):
             return
         if rng.random() < 0.12:  # stuck: stays in progress, overdue once due passes
@@ -249,6 +252,7 @@ class _Builder:
         if not move(resolved, "resolved", "resolved", owner, rng.choice(texts.RESOLVE_NOTES)):
             return
         row["resolved_at"] = resolved
+        row["resolve_working_seconds"] = self.ctx.policy.working_seconds(created, resolved)
         closed = resolved + timedelta(hours=rng.uniform(2, 72))
         if move(closed, "closed", "closed", requester):
             row["closed_at"] = closed

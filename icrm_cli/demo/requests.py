@@ -13,17 +13,17 @@ import random
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import accumulate, product
 from math import exp
 from string import Formatter
 from typing import Any
 
 from icrm_cli.demo import texts
+from icrm_cli.demo.clock import DemoClock, created_seconds
 from icrm_cli.demo.profile import BOUNCES, PRIORITY_WEIGHTS, SLOWNESS, SUPPLIER_LOAD
-from icrm_cli.domain.org.settings import Policy
+from icrm_cli.domain.org.settings import Policy, nominal
 from icrm_cli.storage.stored_rows import DAY, HOUR, Sink, seconds_of
-from icrm_cli.timeutil import Clock
 
 
 @dataclass
@@ -42,31 +42,6 @@ class Simulated:
 def history_days(requests: int) -> int:
     """About three months at the default size, about three years at a million."""
     return int(min(1100, max(90, 90 + (requests - 3000) / 987)))
-
-
-def created_seconds(rng: random.Random, clock: Clock, count: int, now: datetime, days: int) -> list[int]:
-    """Creation moments in office hours (9:00-18:59 local, few at weekends), sorted, before now."""
-    first = clock.local(now).date() - timedelta(days=days)
-    hour_starts: list[int] = []
-    weekend: list[bool] = []
-    for offset in range(days + 1):
-        day = first + timedelta(days=offset)
-        weekend.append(day.weekday() >= 5)
-        for hour in range(9, 19):
-            local = clock.localize(datetime(day.year, day.month, day.day, hour))
-            hour_starts.append(seconds_of(local.astimezone(UTC)))
-    rnd, limit, span = rng.random, seconds_of(now), days + 1
-    times: list[int] = []
-    append = times.append
-    while len(times) < count:
-        day_index = int(rnd() * span)
-        if weekend[day_index] and rnd() < 0.85:
-            continue
-        moment = hour_starts[day_index * 10 + int(rnd() * 10)] + int(rnd() * HOUR)
-        if moment < limit:
-            append(moment)
-    times.sort()
-    return times
 
 
 def _titles(dept: str) -> list[list[str]]:
@@ -122,8 +97,10 @@ class RequestSimulator:
         self.priorities = [p for p, _ in PRIORITY_WEIGHTS]
         self.priority_cum = list(accumulate(w for _, w in PRIORITY_WEIGHTS))
         self.sla = {
-            p: (seconds(policy.sla_for(p).ack), seconds(policy.sla_for(p).resolve)) for p in self.priorities
+            p: (seconds(nominal(policy.sla_for(p).ack)), seconds(nominal(policy.sla_for(p).resolve)))
+            for p in self.priorities
         }
+        self.resolve_sla = {p: policy.sla_for(p).resolve for p in self.priorities}
         self.titles = {code: _titles(code) for code in self.suppliers}
         self.targets: dict[tuple[str, str, str], list[str]] = {}
         self.created: dict[tuple[str, str, str], Any] = {}
@@ -135,6 +112,7 @@ class RequestSimulator:
         # at most the slowest SLA plus waiting after now: precompute the days in between.
         longest = max(resolve for _, resolve in self.sla.values())
         self.stamp = sink.stamper(first, self.now + 2 * longest + 60 * DAY)
+        self.clock = DemoClock(policy, first, self.now + 2 * longest + 60 * DAY)
         append = self.events.append
 
         def emit(rid: int, at: Any, actor: str, kind: str, note: str | None, detail: Any) -> None:
@@ -185,12 +163,14 @@ class RequestSimulator:
             "acknowledged_at": None,
             "resolved_at": None,
             "closed_at": None,
-            "due_at": created + self.sla[priority][1],
+            "due_at": self.clock.add(created, self.resolve_sla[priority]),
             "waiting_since": None,
             "paused_seconds": 0,
             "transfers": 0,
             "reopened": 0,
             "meeting_id": None,
+            "ack_working_seconds": None,
+            "resolve_working_seconds": None,
         }
         events = self.events
         start = len(events)
@@ -227,6 +207,7 @@ class RequestSimulator:
         rid = row["id"]
         self.comment = None
         ack, resolve = self.sla[row["priority"]]
+        clock, created, waited_working = self.clock, row["created_at"], 0
         requester, customer, home = row["requester"], row["from_dept"], row["to_dept"]
         slow = SLOWNESS.get(row["to_dept"], 1.0)
         t = row["created_at"]
@@ -251,6 +232,7 @@ class RequestSimulator:
         at = stamp(t)
         emit(rid, at, owner, "acknowledged", None, moves["acknowledged"])
         row["status"], row["acknowledged_at"] = "acknowledged", at
+        row["ack_working_seconds"] = clock.worked(created, t)
         t += 300 + int(rnd() * 14100)  # 5 minutes to 4 hours
         if t >= now:
             return
@@ -282,7 +264,8 @@ class RequestSimulator:
             emit(rid, stamp(t), owner, "resumed", None, self.sink.detail(detail))
             row["status"], row["waiting_since"] = "in_progress", None
             row["paused_seconds"] += waited
-            row["due_at"] += waited
+            row["due_at"] = clock.push(row["due_at"], self.resolve_sla[row["priority"]], t - waited, t)
+            waited_working = clock.worked(t - waited, t) or 0
         budget = row["due_at"] - row["created_at"]
         for rounds in (0, 1):
             t += int(budget * exp(gauss(-0.9, 0.7)) * slow)
@@ -297,6 +280,8 @@ class RequestSimulator:
             at = stamp(t)
             emit(rid, at, owner, "resolved", _pick(rnd, texts.RESOLVE_NOTES), moves["resolved"])
             row["status"], row["resolved_at"] = "resolved", at
+            worked = clock.worked(created, t)
+            row["resolve_working_seconds"] = None if worked is None else worked - waited_working
             t += int(HOUR * exp(gauss(2.5, 1.0)))
             if t >= now:
                 return
@@ -304,6 +289,7 @@ class RequestSimulator:
                 note = _pick(rnd, texts.REOPEN_REASONS)
                 emit(rid, stamp(t), requester, "reopened", note, moves["reopened"])
                 row["status"], row["resolved_at"] = "in_progress", None
+                row["resolve_working_seconds"] = None
                 row["reopened"] += 1
                 continue
             if rnd() < 0.12:  # some customers never confirm
@@ -360,7 +346,7 @@ def simulate_batches(
     batch: int = 20_000,
 ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The requests and their events in stored form, ``batch`` requests at a time."""
-    times = created_seconds(rng, policy.clock, count, now, history_days(count))
+    times = created_seconds(rng, policy.clock, count, now, history_days(count), policy)
     simulator = RequestSimulator(rng, policy, org, now, sink, times[0] if times else 0)
     for index, created in enumerate(times):
         simulator.simulate(first_id + index, created)

@@ -84,9 +84,9 @@ PLANS: dict[str, Compiled] = {
         kinds=(None, None, None, None),
     ),
     'icrm_cli.domain.report.statements:resolved(2,)': Compiled(
-        sql="SELECT CASE WHEN (request.resolved_at < :w0_end) THEN :param_1 ELSE :param_2 END AS anon_1, request.to_dept, CASE WHEN (request.resolved_at <= request.due_at) THEN :param_3 ELSE :param_4 END AS anon_2, (CAST(STRFTIME('%s', request.resolved_at) AS INTEGER) - CAST(STRFTIME('%s', request.created_at) AS INTEGER)) - coalesce(request.paused_seconds, :coalesce_1) AS anon_3, CAST(STRFTIME('%s', request.acknowledged_at) AS INTEGER) - CAST(STRFTIME('%s', request.created_at) AS INTEGER) AS anon_4 \nFROM request \nWHERE request.resolved_at >= :w0_start AND request.resolved_at < :w1_end",
+        sql="SELECT CASE WHEN (request.resolved_at < :w0_end) THEN :param_1 ELSE :param_2 END AS anon_1, request.to_dept, CASE WHEN (request.resolved_at <= request.due_at) THEN :param_3 ELSE :param_4 END AS anon_2, (CAST(STRFTIME('%s', request.resolved_at) AS INTEGER) - CAST(STRFTIME('%s', request.created_at) AS INTEGER)) - coalesce(request.paused_seconds, :coalesce_1) AS anon_3, CAST(STRFTIME('%s', request.acknowledged_at) AS INTEGER) - CAST(STRFTIME('%s', request.created_at) AS INTEGER) AS anon_4, request.resolve_working_seconds, request.ack_working_seconds \nFROM request \nWHERE request.resolved_at >= :w0_start AND request.resolved_at < :w1_end",
         constants={'param_1': 0, 'param_2': 1, 'param_3': 1, 'param_4': 0, 'coalesce_1': 0},
-        kinds=(None, None, None, None, None),
+        kinds=(None, None, None, None, None, None, None),
     ),
     'icrm_cli.domain.report.statements:satisfaction(2,)': Compiled(
         sql='SELECT CASE WHEN (feedback.created_at < :w0_end) THEN :param_1 ELSE :param_2 END AS week, feedback.to_dept, coalesce(sum(feedback.score), :coalesce_2) AS coalesce_1, count(feedback.score) AS count_1 \nFROM feedback \nWHERE feedback.created_at >= :w0_start AND feedback.created_at < :w1_end AND feedback.score IS NOT NULL GROUP BY CASE WHEN (feedback.created_at < :w0_end) THEN :param_1 ELSE :param_2 END, feedback.to_dept',

@@ -91,3 +91,32 @@ INBOX_COLUMNS = {
         Column("departments", kind="list"),
     ),
 }
+
+CALENDAR_COLUMNS = (
+    Column("date"),
+    Column("weekday"),
+    Column("workday", kind="bool"),
+    Column("why"),
+    Column("name"),
+)
+
+WHY_FIELDS = (
+    Column("id", "request", kind="int"),
+    Column("status"),
+    Column("rule_text", "rule"),
+    Column("created_at", "created", kind="time"),
+    Column("due_at", "due", kind="time"),
+    Column("counted_text", "counted"),
+    Column("remaining_text", "remaining"),
+    Column("overdue_text", "overdue by"),
+    Column("sweep_text", "sweep would give"),
+    Column("note"),
+)
+
+STRETCH_COLUMNS = (
+    Column("start", kind="time"),
+    Column("end", kind="time"),
+    Column("length"),
+    Column("counted", kind="bool"),
+    Column("why"),
+)

@@ -35,6 +35,8 @@ REQUEST = table(
     column("transfers", Integer),
     column("reopened", Integer),
     column("meeting_id", Integer),
+    column("ack_working_seconds", Integer),
+    column("resolve_working_seconds", Integer),
 )
 EVENT = table(
     "event",

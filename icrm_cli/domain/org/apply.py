@@ -13,8 +13,9 @@ from icrm_cli.domain import events
 from icrm_cli.domain.notify.channels import ChannelBook, mask_url, masked_list
 from icrm_cli.domain.org.lookups import unknown_department, unknown_person
 from icrm_cli.domain.org.orgfile import OrgSpec
-from icrm_cli.domain.org.settings import load_settings
+from icrm_cli.domain.org.settings import build_policy, load_settings
 from icrm_cli.domain.requests.states import UNRESOLVED
+from icrm_cli.domain.requests.working import recompute_working_seconds
 from icrm_cli.errors import InvalidValueError
 from icrm_cli.storage.models import Department, Person, Request, Setting
 
@@ -186,7 +187,9 @@ def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> Org
 
     changes.orphaned = _orphaned_work(session, changes)
     stored = load_settings(session)
-    for key, value in spec.settings().items():
+    wanted = spec.settings()
+    clock_changed = any(stored.get(key) != wanted[key] for key in ("calendar", "timezone"))
+    for key, value in wanted.items():
         if stored.get(key) != value:
             existing = session.get(Setting, key)
             if existing is None:
@@ -195,6 +198,11 @@ def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> Org
                 existing.value = value
             changes.updated.append(f"setting {key}")
     session.flush()
+    if clock_changed and (wanted["calendar"] is not None or stored.get("calendar") is not None):
+        # Due times stay; the report's stored working seconds follow the new calendar.
+        recomputed = recompute_working_seconds(session, build_policy({**stored, **wanted}))
+        if recomputed:
+            changes.updated.append(f"working seconds of {recomputed} requests")
     if changes.changed:
         events.record(
             session,

@@ -10,11 +10,19 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
+from icrm_cli.domain.calendar import (
+    CalendarSpec,
+    CalendarSpecError,
+    Duration,
+    parse_calendar_spec,
+    parse_duration,
+)
+from icrm_cli.domain.org.settings import nominal
 from icrm_cli.domain.org.yaml_loader import OrgYamlError, load_org_yaml
 from icrm_cli.errors import InvalidValueError, OrgFileError
 from icrm_cli.inputs import open_capped
 from icrm_cli.safe_text import UNSAFE_ONE_LINE, visible_one_line
-from icrm_cli.timeutil import parse_duration, zone_from_name
+from icrm_cli.timeutil import zone_from_name
 
 MAX_ORG_FILE_BYTES = 2 * 1024 * 1024
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
@@ -39,7 +47,7 @@ Channel = Annotated[str, BeforeValidator(_channel)]
 def _duration(value: Any) -> str:
     text = str(value)
     try:
-        parse_duration(text)
+        parse_duration(text)  # the form; working units without a calendar are refused by _unit_problems
     except InvalidValueError as exc:
         raise ValueError(str(exc)) from None
     return text
@@ -114,6 +122,7 @@ class OrgSpec(_Strict):
     feedback: FeedbackSpec | None = None
     language: Literal["zh", "en"] | None = None
     notify: NotifySpec | None = None
+    calendar: dict[str, Any] | None = None
 
     def channels(self) -> dict[str, Any] | None:
         """Where notices go (``icrm notify``), in storable form; None when the file names none."""
@@ -124,9 +133,15 @@ class OrgSpec(_Strict):
             return None
         return {"email": email, "people": people, "departments": depts}
 
+    def calendar_spec(self) -> CalendarSpec | None:
+        """The validated ``calendar`` (checked by :func:`parse_org`), or None without one."""
+        return None if self.calendar is None else parse_calendar_spec(self.calendar)
+
     def settings(self) -> dict[str, Any]:
         """The org-wide settings this file defines, in storable form."""
+        spec = self.calendar_spec()
         return {
+            "calendar": spec.to_mapping() if spec is not None else None,
             "organization": self.organization,
             "timezone": self.timezone,
             "sla": {p: s.model_dump() for p, s in (self.sla or {}).items()} or None,
@@ -197,7 +212,17 @@ def _cross_check(spec: OrgSpec) -> list[str]:
             chain.append(node)
             node = parents.get(node)
     problems += _head_placement(spec, parents)
-    problems += _sla_order(spec) + _escalation_order(spec)
+    calendar: CalendarSpec | None = None
+    if spec.calendar is not None:
+        try:
+            calendar = parse_calendar_spec(spec.calendar)
+        except CalendarSpecError as exc:
+            problems += exc.lines()
+    units = _unit_problems(spec)
+    problems += units
+    if not units and (calendar is not None or spec.calendar is None):
+        workday = calendar.workday_seconds if calendar is not None else 0
+        problems += _sla_order(spec, workday) + _escalation_order(spec, workday)
     if spec.timezone:
         try:
             zone_from_name(spec.timezone)
@@ -227,10 +252,55 @@ def _head_placement(spec: OrgSpec, parents: dict[str, str | None]) -> list[str]:
     return problems
 
 
-def _sla_order(spec: OrgSpec) -> list[str]:
+def _unit_problems(spec: OrgSpec) -> list[str]:
+    """Working units need a calendar; each ack/resolve pair and the escalation list keep to one kind."""
+    has_calendar = spec.calendar is not None
+    problems: list[str] = []
+    durations: list[tuple[str, str]] = []
+    for priority, sla in (spec.sla or {}).items():
+        durations += [(f"sla.{priority}.ack", sla.ack), (f"sla.{priority}.resolve", sla.resolve)]
+    durations += [
+        (f"escalation[{index}].overdue", rule.overdue) for index, rule in enumerate(spec.escalation or [])
+    ]
+    for where, text in durations:
+        try:
+            parse_duration(text, what=where, has_calendar=has_calendar)
+        except InvalidValueError as exc:
+            problems.append(str(exc))  # names the key: "invalid sla.high.resolve '3wd': ..."
+    if problems:
+        return problems
+    for priority, sla in (spec.sla or {}).items():
+        if _kind(sla.ack) != _kind(sla.resolve):
+            problems.append(
+                f"sla.{priority}: ack ({sla.ack}) and resolve ({sla.resolve}) mix working units (wh, wd) "
+                "and calendar units (m, h, d, w); write both in one kind"
+            )
+    kinds = {_kind(rule.overdue) for rule in spec.escalation or []}
+    if len(kinds) > 1:
+        shown = ", ".join(rule.overdue for rule in spec.escalation or [])
+        problems.append(
+            f"escalation: the rules mix working units (wh, wd) and calendar units (m, h, d, w) ({shown}); "
+            "write them all in one kind"
+        )
+    return problems
+
+
+def _kind(text: str) -> str:
+    return parse_duration(text).kind
+
+
+def _span(text: str, workday_seconds: int) -> int:
+    """A duration's length for ordering rules of one kind: working seconds, or nominal seconds."""
+    duration: Duration = parse_duration(text)
+    if duration.unit == "wd":
+        return duration.amount * workday_seconds
+    return int(nominal(duration).total_seconds())
+
+
+def _sla_order(spec: OrgSpec, workday: int) -> list[str]:
     problems = []
     for priority, sla in (spec.sla or {}).items():
-        if parse_duration(sla.ack) > parse_duration(sla.resolve):
+        if _span(sla.ack, workday) > _span(sla.resolve, workday):
             problems.append(
                 f"sla.{priority}: ack ({sla.ack}) is longer than resolve ({sla.resolve}); "
                 "acknowledging comes first"
@@ -238,13 +308,13 @@ def _sla_order(spec: OrgSpec) -> list[str]:
     return problems
 
 
-def _escalation_order(spec: OrgSpec) -> list[str]:
+def _escalation_order(spec: OrgSpec, workday: int) -> list[str]:
     rules = sorted(enumerate(spec.escalation or []), key=lambda item: item[1].level)
     problems = []
     for (_, lower), (index, higher) in pairwise(rules):
         if higher.level == lower.level:
             problems.append(f"escalation[{index}]: level {higher.level} is given twice")
-        elif parse_duration(higher.overdue) <= parse_duration(lower.overdue):
+        elif _span(higher.overdue, workday) <= _span(lower.overdue, workday):
             problems.append(
                 f"escalation[{index}].overdue: level {higher.level} at {higher.overdue} overdue must come "
                 f"later than level {lower.level} at {lower.overdue}"

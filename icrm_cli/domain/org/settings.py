@@ -1,14 +1,23 @@
-"""Org-wide policy: time zone, SLA per priority, escalation rules, feedback settings."""
+"""Org-wide policy: time zone, working calendar, SLA per priority, escalation rules, feedback settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from icrm_cli.domain.calendar import (
+    CalendarSpec,
+    Duration,
+    WorkingCalendar,
+    add_duration,
+    parse_calendar_spec,
+    parse_duration,
+)
 from icrm_cli.storage.plans import Plan
 from icrm_cli.storage.readers import as_reader
-from icrm_cli.timeutil import Clock, parse_duration, zone_from_name
+from icrm_cli.timeutil import Clock, zone_from_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -37,13 +46,13 @@ SHIPPED = ((SETTINGS, "statement"),)
 
 @dataclass(frozen=True)
 class Sla:
-    ack: timedelta
-    resolve: timedelta
+    ack: Duration
+    resolve: Duration
 
 
 @dataclass(frozen=True)
 class EscalationRule:
-    overdue: timedelta
+    overdue: Duration
     level: int
 
 
@@ -54,30 +63,102 @@ class Policy:
     sla: dict[str, Sla] = field(default_factory=dict)
     escalation: tuple[EscalationRule, ...] = ()
     min_group: int = DEFAULT_MIN_GROUP
+    calendar_spec: CalendarSpec | None = None
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar | None:
+        """The org's working calendar in its zone, or None (every duration is calendar time)."""
+        if self.calendar_spec is None:
+            return None
+        return WorkingCalendar(self.calendar_spec, Clock(zone_from_name(self.timezone)).tz)
+
+    @cached_property
+    def clock(self) -> Clock:
+        return Clock(zone_from_name(self.timezone), calendar=self.calendar)
 
     @property
-    def clock(self) -> Clock:
-        return Clock(zone_from_name(self.timezone))
+    def tz(self) -> tzinfo:
+        return self.clock.tz
+
+    @property
+    def hours_basis(self) -> str:
+        """What the report's hours to acknowledge / resolve count: ``working`` or ``elapsed``."""
+        return "working" if self.calendar_spec is not None else "elapsed"
 
     def sla_for(self, priority: str) -> Sla:
         return self.sla[priority]
 
+    def add(self, start: datetime, duration: Duration, *, what: str = "duration") -> datetime:
+        """``start`` plus ``duration`` on the org's clock (working units on its calendar)."""
+        return add_duration(start, duration, self.tz, self.calendar, what=what)
+
+    def due_for(self, priority: str, created: datetime) -> datetime:
+        """The SLA due time of a request of ``priority`` filed at ``created``."""
+        return self.add(created, self.sla_for(priority).resolve, what=f"sla.{priority}.resolve")
+
+    def escalation_at(self, due: datetime, rule: EscalationRule) -> datetime:
+        """The instant a request due at ``due`` reaches ``rule``: overdue by its threshold in its own unit."""
+        return self.add(due, rule.overdue, what="escalation.overdue")
+
+    def working_seconds(self, start: datetime, end: datetime, pauses: Any = ()) -> int | None:
+        """Working seconds in [start, end) minus ``pauses``; None without a calendar."""
+        if self.calendar is None:
+            return None
+        return self.calendar.working_seconds_between(start, end, pauses=pauses)
+
+
+def least_elapsed(duration: Duration, workday_seconds: int = 0) -> timedelta:
+    """A lower bound of the elapsed time ``duration`` spans from any start (for SQL pre-filters).
+
+    Working time passes no faster than the wall clock; a local day is at least
+    22 hours (no zone shifts more than two hours at once).
+    """
+    if duration.unit == "wd":
+        return timedelta(seconds=duration.amount * workday_seconds)
+    if duration.unit == "wh":
+        return timedelta(hours=duration.amount)
+    if duration.unit in ("d", "w"):
+        days = duration.amount * (7 if duration.unit == "w" else 1)
+        return timedelta(hours=days * 24 - 2)
+    return nominal(duration)
+
+
+def nominal(duration: Duration) -> timedelta:
+    """Calendar units as elapsed time (``1d`` = 24 h); working units as the same count of hours/days."""
+    size = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "wh": 3600, "wd": 86400}[duration.unit]
+    return timedelta(seconds=duration.amount * size)
+
 
 def build_policy(settings: dict[str, Any]) -> Policy:
     """A Policy from stored settings, defaults filling whatever is missing."""
+    raw_calendar = settings.get("calendar")
+    spec = parse_calendar_spec(raw_calendar) if raw_calendar is not None else None
+    has_calendar = spec is not None
     sla_raw = {**DEFAULT_SLA, **(settings.get("sla") or {})}
     sla = {
         priority: Sla(
-            ack=parse_duration(sla_raw[priority]["ack"]),
-            resolve=parse_duration(sla_raw[priority]["resolve"]),
+            ack=parse_duration(
+                str(sla_raw[priority]["ack"]), what=f"sla.{priority}.ack", has_calendar=has_calendar
+            ),
+            resolve=parse_duration(
+                str(sla_raw[priority]["resolve"]), what=f"sla.{priority}.resolve", has_calendar=has_calendar
+            ),
         )
         for priority in PRIORITIES
     }
     rules_raw = settings.get("escalation") or DEFAULT_ESCALATION
     rules = tuple(
         sorted(
-            (EscalationRule(parse_duration(rule["overdue"]), int(rule["level"])) for rule in rules_raw),
-            key=lambda rule: rule.overdue,
+            (
+                EscalationRule(
+                    parse_duration(
+                        str(rule["overdue"]), what="escalation.overdue", has_calendar=has_calendar
+                    ),
+                    int(rule["level"]),
+                )
+                for rule in rules_raw
+            ),
+            key=lambda rule: rule.level,
         )
     )
     feedback = settings.get("feedback") or {}
@@ -87,6 +168,7 @@ def build_policy(settings: dict[str, Any]) -> Policy:
         sla=sla,
         escalation=rules,
         min_group=int(feedback.get("min_group", DEFAULT_MIN_GROUP)),
+        calendar_spec=spec,
     )
 
 

@@ -89,15 +89,21 @@ def _created(reader: Reader, weeks: Sequence[Week], figures: list[RequestFigures
         sent[customer] = sent.get(customer, 0) + count
 
 
-def _resolved(reader: Reader, weeks: Sequence[Week], figures: list[RequestFigures]) -> None:
-    """Counts and durations of the requests resolved in the weeks: one range scan, one row each."""
+def _resolved(reader: Reader, weeks: Sequence[Week], figures: list[RequestFigures], working: bool) -> None:
+    """Counts and durations of the requests resolved in the weeks: one range scan, one row each.
+
+    ``working``: the stored working seconds of each acknowledgement and resolution
+    (the org has a calendar), else the elapsed seconds less waiting.
+    """
     rows = reader.rows(plan("resolved", len(weeks)), week_params(weeks))
-    for week, supplier, on_time, resolve, ack in rows:
+    for week, supplier, on_time, elapsed_resolve, elapsed_ack, working_resolve, working_ack in rows:
+        resolve, ack = (working_resolve, working_ack) if working else (elapsed_resolve, elapsed_ack)
         target = figures[week]
         target.resolved[supplier] = target.resolved.get(supplier, 0) + 1
         if on_time:
             target.on_time[supplier] = target.on_time.get(supplier, 0) + 1
-        target.resolve_seconds.setdefault(supplier, []).append(max(int(resolve), 0))
+        if resolve is not None:
+            target.resolve_seconds.setdefault(supplier, []).append(max(int(resolve), 0))
         if ack is not None:
             target.ack_seconds.setdefault(supplier, []).append(max(int(ack), 0))
 
@@ -118,12 +124,15 @@ def _events(reader: Reader, weeks: Sequence[Week], figures: list[RequestFigures]
         _add(target.transfers if kind == TRANSFERRED else target.reopened, dept, count)
 
 
-def request_figures(executor: Executor, weeks: Sequence[Week]) -> list[RequestFigures]:
-    """Every per-department request figure of each of the consecutive ``weeks`` (oldest first)."""
+def request_figures(
+    executor: Executor, weeks: Sequence[Week], *, working: bool = False
+) -> list[RequestFigures]:
+    """Every per-department request figure of each of the consecutive ``weeks`` (oldest first);
+    ``working``: hours to acknowledge / resolve in working hours (stored working seconds)."""
     reader = as_reader(executor)
     figures = [RequestFigures() for _ in weeks]
     _created(reader, weeks, figures)
-    _resolved(reader, weeks, figures)
+    _resolved(reader, weeks, figures, working)
     _open_at_end(reader, weeks, figures)
     _events(reader, weeks, figures)
     return figures

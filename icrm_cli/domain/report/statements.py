@@ -98,13 +98,16 @@ def created(n: int) -> Any:
 
 
 def resolved(n: int) -> Any:
-    """One row per request resolved in the weeks: week, supplier, on time, seconds to resolve and to ack."""
+    """One row per request resolved in the weeks: week, supplier, on time, elapsed seconds to resolve
+    (less waiting) and to ack, then the stored working seconds of both (NULL without a calendar)."""
     return select(
         week_of(R.resolved_at, n),
         R.to_dept,
         case((R.resolved_at <= R.due_at, 1), else_=0),
         _seconds(R.resolved_at, R.created_at) - func.coalesce(R.paused_seconds, 0),
         _seconds(R.acknowledged_at, R.created_at),
+        R.resolve_working_seconds,
+        R.ack_working_seconds,
     ).where(in_weeks(R.resolved_at, n))
 
 

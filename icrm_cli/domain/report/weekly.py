@@ -48,6 +48,7 @@ class WeeklyReport:
     kicked_balls: list[dict[str, Any]]
     meetings: list[dict[str, Any]]
     trend: list[dict[str, Any]] = field(default_factory=list)
+    hours_basis: str = "elapsed"  # the medians count working hours with a calendar, else elapsed
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +61,7 @@ class WeeklyReport:
             "generated_at": self.generated_at,
             "dept": self.dept,
             "min_group": self.min_group,
+            "hours_basis": self.hours_basis,
             "departments": self.departments,
             "totals": self.totals,
             "matrix": {"departments": self.matrix_departments, "cells": self.matrix},
@@ -202,7 +204,8 @@ def weekly_report(
     previous = week.shift(-1, clock)
     weeks = [previous, week]
     # Both weeks at once: every query reads the two weeks' rows in one go.
-    requests, others = request_figures(reader, weeks), extras.other_figures(reader, weeks)
+    working = policy.hours_basis == "working"
+    requests, others = request_figures(reader, weeks, working=working), extras.other_figures(reader, weeks)
     before, current = (_Week(r, o) for r, o in zip(requests, others, strict=True))
     used = current.codes() | before.codes()
     shown = [d for d in departments if d.active or d.code in used]
@@ -254,4 +257,5 @@ def weekly_report(
         kicked_balls=kicked_balls(reader, week, only),
         meetings=meetings_held(reader, week, only),
         trend=trend_rows,
+        hours_basis=policy.hours_basis,
     )

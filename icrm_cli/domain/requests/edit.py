@@ -13,7 +13,6 @@ either side for the priority; only the customer side lowers it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -22,6 +21,7 @@ from icrm_cli.domain import events
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.requests.lifecycle import get_request
 from icrm_cli.domain.requests.states import FINAL
+from icrm_cli.domain.requests.working import sla_due
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import InvalidValueError, TransitionError
 from icrm_cli.storage.models import Event, Request
@@ -51,17 +51,12 @@ def due_set_by_hand(session: Session, policy: Policy, request: Request) -> bool:
     if source is not None:
         return bool(source == "manual")
     # Written before the source was recorded: by hand if it is not what the SLA gave.
-    return request.due_at != _sla_due(policy, request, request.priority)
+    return request.due_at != sla_due(session, policy, request, request.priority)
 
 
 def _shown(value: Any) -> str:
     text = "(none)" if value is None else str(value)
     return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _sla_due(policy: Policy, request: Request, priority: str) -> datetime:
-    paused = timedelta(seconds=request.paused_seconds or 0)
-    return request.created_at + policy.sla_for(priority).resolve + paused
 
 
 def edit(
@@ -99,7 +94,7 @@ def edit(
         old, new = getattr(request, name), wanted[name]
         detail: dict[str, Any] = {"field": name, "old": old, "new": new}
         if name == "priority" and not due_set_by_hand(session, policy, request):
-            due_at = _sla_due(policy, request, new)
+            due_at = sla_due(session, policy, request, new)
             if due_at != request.due_at:
                 detail.update(old_due_at=request.due_at.isoformat(), due_at=due_at.isoformat())
                 request.due_at = due_at

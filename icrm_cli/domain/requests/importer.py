@@ -235,7 +235,8 @@ def _insert(session: Session, batch: list[dict[str, Any]], context: _Context, no
 
 def _due_source(row: dict[str, Any], context: _Context) -> str:
     """``sla`` when the row's due time is the SLA's (no ``due`` given), else ``manual``."""
-    sla_due = context.now + context.policy.sla_for(row["priority"]).resolve
+    key = f"\0{row['priority']}"  # the SLA due time of the priority, cached by _row
+    sla_due = context.due_cache.get(key) or context.policy.due_for(row["priority"], context.now)
     return "sla" if row["due_at"] == sla_due else "manual"
 
 
@@ -272,7 +273,10 @@ def _row(values: dict[str, str], context: _Context, request_id: int) -> dict[str
                 due_text, edge="end", what="due"
             )
     else:
-        due_at = context.now + context.policy.sla_for(priority).resolve
+        key = f"\0{priority}"  # same creation time for every row: one due time per priority
+        due_at = context.due_cache.get(key)
+        if due_at is None:
+            due_at = context.due_cache[key] = context.policy.due_for(priority, context.now)
     return {
         "id": request_id,
         "title": clean_title(values.get("title")),

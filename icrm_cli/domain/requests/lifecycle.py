@@ -13,6 +13,7 @@ from icrm_cli.domain.escalation.follow import end_with_request, follow_transfer
 from icrm_cli.domain.org.apply import get_department, get_person
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.requests.states import FINAL, SLA_RUNNING, UNRESOLVED
+from icrm_cli.domain.requests.working import push_due, store_working_seconds
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import InvalidValueError, NotFoundError, TransitionError
 from icrm_cli.storage.models import Request
@@ -108,7 +109,7 @@ def create(
     supplier = get_department(session, to_dept)
     _check_priority(priority)
     owner_id = get_person(session, owner).id if owner else supplier.contact
-    due_at = _check_due(due, now, policy.clock) if due is not None else now + policy.sla_for(priority).resolve
+    due_at = _check_due(due, now, policy.clock) if due is not None else policy.due_for(priority, now)
     request = Request(
         title=clean_title(title),
         description=clean_text(description, what="description") or None,
@@ -150,14 +151,15 @@ def _require_note(text: str | None, what: str) -> str:
     return note
 
 
-def _end_wait(request: Request, now: datetime) -> timedelta:
-    """Close a waiting period; returns how long it lasted."""
+def _end_wait(request: Request, now: datetime) -> tuple[datetime, timedelta]:
+    """Close a waiting period; returns when it started and how long it lasted."""
     if request.waiting_since is None:
-        return timedelta(0)
-    waited = max(now - request.waiting_since, timedelta(0))
+        return now, timedelta(0)
+    started = request.waiting_since
+    waited = max(now - started, timedelta(0))
     request.paused_seconds += int(waited.total_seconds())
     request.waiting_since = None
-    return waited
+    return started, waited
 
 
 def transition(
@@ -221,11 +223,14 @@ def transition(
     if command == "wait":
         request.waiting_since = now
     elif command == "resume":
-        waited = _end_wait(request, now)
-        request.due_at = request.due_at + waited
+        started, waited = _end_wait(request, now)
+        old_due = request.due_at
+        request.due_at = push_due(policy, request.priority, old_due, started, now)
         detail["paused_seconds"] = int(waited.total_seconds())
+        if request.due_at - old_due != waited:
+            detail["due_moved_seconds"] = int((request.due_at - old_due).total_seconds())
     elif before == "waiting":
-        detail["paused_seconds"] = int(_end_wait(request, now).total_seconds())
+        detail["paused_seconds"] = int(_end_wait(request, now)[1].total_seconds())
     if command == "resolve":
         request.resolved_at = now
     elif command == "reopen":
@@ -248,6 +253,9 @@ def transition(
         detail=detail,
         at=now,
     )
+    if command in ("ack", "start", "resolve", "reopen", "transfer"):
+        session.flush()  # the waits of a resolution are read from the events, this one included
+        store_working_seconds(session, policy, request, now)
     return request
 
 

@@ -115,6 +115,7 @@ class RequestFilter:
     owner: str | None = None
     overdue: bool = False
     due_within: timedelta | None = None
+    due_by: datetime | None = None  # --due-within on the org's clock (working units too)
     since: datetime | None = None
     until: datetime | None = None
     meeting_id: int | None = None
@@ -185,7 +186,9 @@ def _conditions(reader: Reader, filt: RequestFilter, now: datetime) -> tuple[lis
         raise InvalidValueError("--limit must be at least 1 (0 on the command line: no limit)")
     if filt.limit is not None and filt.limit > MAX_LIMIT:
         raise InvalidValueError(OUT_OF_RANGE)  # before a CSV header is written, not at the first row
-    if filt.due_within is not None:
+    if filt.due_by is not None:
+        params["soon"] = filt.due_by
+    elif filt.due_within is not None:
         params["soon"] = now + filt.due_within
     for name in ("since", "until", "meeting_id"):
         if getattr(filt, name) is not None:

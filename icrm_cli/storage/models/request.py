@@ -41,3 +41,5 @@ class Request(SQLModel, table=True):
     transfers: int = 0
     reopened: int = 0
     meeting_id: int | None = None
+    ack_working_seconds: int | None = None
+    resolve_working_seconds: int | None = None
