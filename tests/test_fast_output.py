@@ -17,6 +17,8 @@ from icrm_cli.output.values import csv_value
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 ZONES = ("Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Europe/Berlin")
 HOSTILE = [
     "",

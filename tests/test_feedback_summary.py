@@ -7,7 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 
 def rate(cli: Cli, frm: str, to: str, *scores: int) -> None:
@@ -50,7 +54,7 @@ def test_averages_distribution_and_small_groups(cli: Cli, org: Path) -> None:
 
 
 def test_min_group_comes_from_the_org_file(cli: Cli, org: Path) -> None:
-    org.write_text(org.read_text(encoding="utf-8") + "\nfeedback:\n  min_group: 2\n", encoding="utf-8")
+    org.write_text(org.read_text(encoding="utf-8").replace("min_group: 3", "min_group: 2"), encoding="utf-8")
     cli.ok("org", "apply", str(org))
     rate(cli, "MKT", "DEV", 2, 3)
     rate(cli, "SALES", "DEV", 5)

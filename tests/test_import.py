@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 GOOD = (
     "from,to,title,description,owner,priority,due\r\n"
     "SALES,IT,开通VPN账号,新同事入职,,high,\r\n"
@@ -137,7 +139,7 @@ def test_import_into_retired_department_fails(cli: Cli, org: Path, tmp_path: Pat
     text = org.read_text(encoding="utf-8")
     kept = [line for line in text.splitlines() if "department: WH" not in line]
     start = kept.index("  - code: WH")
-    del kept[start : start + 5]
+    del kept[start : start + 6]
     (tmp_path / "v2.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
     cli.ok("org", "apply", str(tmp_path / "v2.yaml"))
     result = cli.fails("request", "import", str(write(tmp_path, "from,to,title\nCS,WH,补发\n")))

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from icrm_cli import __version__
 from icrm_cli.cli import demo as demo_cli
+from icrm_cli.cli import whoami as whoami_cli
 from icrm_cli.cli.coercion import install as install_plain_coercion
 from icrm_cli.cli.common import AppState
 from icrm_cli.errors import IcrmError
@@ -183,6 +184,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo_cli.demo)
+app.command("whoami")(whoami_cli.whoami)
 
 
 def _version(value: bool) -> None:
@@ -209,7 +211,8 @@ def root(
             "--as",
             envvar="ICRM_USER",
             metavar="PERSON",
-            help="Who is acting (a person id) [default: your login name].",
+            help="Who is acting (a person id or login) [default: your login name; "
+            "on PostgreSQL the database login].",
         ),
     ] = None,
     version: Annotated[
@@ -217,7 +220,9 @@ def root(
     ] = False,
 ) -> None:
     """Internal customer relationship management: keep cross-department work honest."""
-    ctx.obj = AppState(db=db, actor=actor)
+    given = ctx.get_parameter_source("actor")
+    source = "ICRM_USER" if getattr(given, "name", None) == "ENVIRONMENT" else "--as"
+    ctx.obj = AppState(db=db, actor=actor, actor_source=source)
 
 
 # Plain values (text, numbers, flags, paths, choices) are coerced without importing pydantic.

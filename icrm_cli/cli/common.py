@@ -16,6 +16,7 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from icrm_cli.domain.access.identity import Identity
     from icrm_cli.domain.org.settings import Policy
     from icrm_cli.output import OutputOptions
     from icrm_cli.storage.engine import Database
@@ -61,6 +62,8 @@ def default_target() -> str:
 class AppState:
     db: str | None = None
     actor: str | None = None
+    actor_source: str = "--as"  # or ICRM_USER: how ``actor`` was given
+    identity: Identity | None = None
 
     @property
     def target(self) -> str:
@@ -74,13 +77,30 @@ class AppState:
         return self.db or default_target()
 
     @property
-    def who(self) -> str:
-        if self.actor and self.actor.strip():
-            return self.actor.strip()
+    def asked(self) -> str | None:
+        """The name given with ``--as`` / ``ICRM_USER``, if any."""
+        return self.actor.strip() if self.actor and self.actor.strip() else None
+
+    @property
+    def os_login(self) -> str:
         try:
             return getpass.getuser()
         except (KeyError, OSError):
             return os.environ.get("USER", "unknown")
+
+    @property
+    def who(self) -> str:
+        """The acting person (a person id, else the login), once the session established it."""
+        if self.identity is not None:
+            return self.identity.actor
+        return self.asked or self.os_login
+
+    def establish(self, sess: Session) -> Identity:
+        """Who is acting, from the database login or ``--as``/``ICRM_USER``/the OS login."""
+        from icrm_cli.domain.access.identity import establish
+
+        self.identity = establish(sess, asked=self.asked, source=self.actor_source, os_login=self.os_login)
+        return self.identity
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -105,7 +125,16 @@ def session(ctx: typer.Context, *, write: bool = False) -> Iterator[tuple[Sessio
     from icrm_cli.domain.org.settings import load_policy
 
     with database(ctx) as db, db.session(write=write) as sess:
+        state(ctx).establish(sess)
         yield sess, load_policy(sess)
+
+
+def allowed(ctx: typer.Context, db: Database, action: str, what: str) -> None:
+    """Ask the access rules before a command that works on the whole database (db copy, db backup)."""
+    from icrm_cli.domain.access.policy import Facts, require
+
+    with db.session() as sess:
+        require(sess, state(ctx).establish(sess).actor, action, Facts(object=what))
 
 
 @contextmanager
@@ -119,6 +148,9 @@ def reading(ctx: typer.Context) -> Iterator[tuple[Reader, Policy]]:
     from icrm_cli.domain.reading import open_reader
 
     with open_reader(state(ctx).target) as reader:
+        if reader.dialect == "postgresql":  # a server login may not read as someone else either
+            with reader.session() as sess:
+                state(ctx).establish(sess)
         yield reader, load_policy(reader)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import database, state
+from icrm_cli.cli.common import allowed, database, state
 
 app = typer.Typer(help="The database: path, health check, backup, copy.", no_args_is_help=True)
 
@@ -67,6 +67,7 @@ def backup(
             f"with pg_dump (e.g. pg_dump -Fc -f {_shown(file)} {name})"
         )
     with database(ctx) as db:
+        allowed(ctx, db, "db backup", "the database")
         size = run_backup(db, file)
     emit_message(f"Backed up {_shown(db.target)} to {_shown(file)} ({size} bytes).")
 
@@ -88,6 +89,7 @@ def copy(
 
         raise InvalidValueError("TARGET is empty: give a database path or URL")
     with database(ctx) as db:
+        allowed(ctx, db, "db copy", "the database")
         copied = copy_database(db, target)
     if fmt is CopyFormat.json:
         emit_message(json.dumps([{"table": c.table, "rows": c.rows} for c in copied], ensure_ascii=False))

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from icrm_cli.domain import events
+from icrm_cli.domain.access import policy as access
+from icrm_cli.domain.access.org import forget
 from icrm_cli.domain.org.lookups import unknown_department, unknown_person
 from icrm_cli.domain.org.orgfile import OrgSpec
 from icrm_cli.domain.org.settings import load_settings
@@ -153,11 +155,14 @@ def apply_org(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool = Fa
 
     With ``dry_run`` the same changes are computed and then rolled back.
     """
+    if not dry_run:  # previewing writes nothing: anyone may
+        access.require(session, actor, "org apply", access.Facts(object="the org file"))
     autoflush, session.autoflush = session.autoflush, False
     try:
         return _apply(session, spec, actor=actor, dry_run=dry_run)
     finally:
         session.autoflush = autoflush
+        forget(session)
 
 
 def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> OrgChanges:
