@@ -54,7 +54,9 @@ def test_averages_distribution_and_small_groups(cli: Cli, org: Path) -> None:
 
 
 def test_min_group_comes_from_the_org_file(cli: Cli, org: Path) -> None:
-    org.write_text(org.read_text(encoding="utf-8").replace("min_group: 3", "min_group: 2"), encoding="utf-8")
+    text = org.read_text(encoding="utf-8")
+    assert "\n  min_group: 3\n" in text
+    org.write_text(text.replace("\n  min_group: 3\n", "\n  min_group: 2\n"), encoding="utf-8")
     cli.ok("org", "apply", str(org))
     rate(cli, "MKT", "DEV", 2, 3)
     rate(cli, "SALES", "DEV", 5)

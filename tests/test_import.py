@@ -139,7 +139,8 @@ def test_import_into_retired_department_fails(cli: Cli, org: Path, tmp_path: Pat
     text = org.read_text(encoding="utf-8")
     kept = [line for line in text.splitlines() if "department: WH" not in line]
     start = kept.index("  - code: WH")
-    del kept[start : start + 6]
+    end = next(i for i in range(start + 1, len(kept)) if not kept[i].startswith("    "))
+    del kept[start:end]
     (tmp_path / "v2.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
     cli.ok("org", "apply", str(tmp_path / "v2.yaml"))
     result = cli.fails("request", "import", str(write(tmp_path, "from,to,title\nCS,WH,补发\n")))

@@ -300,12 +300,10 @@ def test_removing_someone_lists_the_open_work_they_leave(
 
 
 def test_dry_run_writes_nothing(cli: Cli, org_file: Path, db_path: Path) -> None:
-    cli.ok("org", "show")  # creates the empty database
-    before = dump(db_path)
     out = cli.ok("org", "apply", str(org_file), "--dry-run").stdout
     assert "would be added: department SALES" in out
     assert "dry run" in out
-    assert dump(db_path) == before
+    assert not db_path.exists()  # not even an empty database
     cli.ok("org", "apply", str(org_file))
     data = example()
     dept(data, "HR")["name"] = "人力资源中心"
@@ -334,8 +332,9 @@ def test_show_tree_and_people(cli: Cli, org: Path) -> None:
     assert gm_row["contact"] == "zheng.xin"  # contact defaults to head
 
 
-def test_show_empty(cli: Cli) -> None:
-    assert "org apply" in cli.ok("org", "show").stdout
+def test_show_on_a_missing_database(cli: Cli, db_path: Path) -> None:
+    assert "create one with 'icrm org apply FILE'" in cli.fails("org", "show").stderr
+    assert not db_path.exists()
 
 
 def test_apply_org_unit_dry_run_and_session_left_usable(db_path: Path, org_file: Path) -> None:
@@ -347,7 +346,7 @@ def test_apply_org_unit_dry_run_and_session_left_usable(db_path: Path, org_file:
     from icrm_cli.storage.models import Department
 
     spec = read_org_file(org_file)
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     try:
         with db.session(write=True) as sess:
             changes = apply_org(sess, spec, actor="wang.qiang", dry_run=True)

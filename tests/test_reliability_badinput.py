@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import EXAMPLE_ORG, Cli
 
 pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
@@ -39,10 +39,30 @@ def dump(db: Path) -> str:
 
 
 # ---------------------------------------------------------------- database targets
-def test_missing_directory(cli: Cli, tmp_path: Path) -> None:
-    message = one_error(cli, "--db", str(tmp_path / "没有" / "icrm.db"), "request", "list")
+def test_missing_directory(cli: Cli, tmp_path: Path, org_file: Path) -> None:
+    message = one_error(cli, "--db", str(tmp_path / "没有" / "icrm.db"), "org", "apply", str(org_file))
     assert "does not exist" in message
     assert not (tmp_path / "没有").exists()
+
+
+def test_a_mistyped_database_is_an_error_and_creates_nothing(cli: Cli, org: object, tmp_path: Path) -> None:
+    typo = tmp_path / "typo.db"
+    for argv in (["report", "weekly"], ["request", "list"], ["request", "show", "1"], ["db", "check"]):
+        message = one_error(cli, "--db", str(typo), *argv)
+        assert f"no icrm database at '{typo}'" in message
+    assert not typo.exists()
+
+
+def test_a_database_without_an_org_says_to_apply_one(cli: Cli, tmp_path: Path, org_file: Path) -> None:
+    target = tmp_path / "bare.db"
+    cli.ok("--db", str(target), "org", "apply", str(org_file), "--dry-run")
+    assert not target.exists()
+    from icrm_cli.storage.engine import open_database
+
+    open_database(str(target), create=True).close()  # a schema, no org (an interrupted first run)
+    new = ["request", "new", "--from", "SALES", "--to", "IT", "--title", "x"]
+    for argv in (["report", "weekly"], ["request", "list"], new):
+        assert "run 'icrm org apply FILE'" in one_error(cli, "--db", str(target), *argv)
 
 
 def test_directory_as_db(cli: Cli, tmp_path: Path) -> None:
@@ -95,7 +115,9 @@ def read_only_db(cli: Cli, org: Path, db_path: Path) -> Iterator[Path]:
         db_path.chmod(0o600)
 
 
-def test_read_only_db_reads_work_and_writes_fail_cleanly(cli: Cli, read_only_db: Path) -> None:
+def test_read_only_db_reads_work_and_writes_fail_cleanly(
+    cli: Cli, read_only_db: Path, db_path: Path
+) -> None:  # a file's mode: SQLite only
     before = dump(read_only_db)
     assert "只读库里的联络单" in cli.ok("request", "list").stdout
     assert "read-only" in one_error(
@@ -179,30 +201,70 @@ def test_new_database_is_private(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "新.db"
     old = os.umask(0o022)
     try:
-        cli.ok("--db", str(target), "db", "check")
+        cli.ok("--db", str(target), "org", "apply", str(EXAMPLE_ORG))
     finally:
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o600
 
 
+def test_a_new_database_is_private_under_umask_000(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "开放.db"
+    old = os.umask(0)
+    try:
+        cli.ok("--db", str(target), "org", "apply", str(EXAMPLE_ORG))
+        cli.ok("--db", str(target), "request", "new", "--from", "SALES", "--to", "IT", "--title", "x")
+    finally:
+        os.umask(old)
+    for path in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        if path.exists():
+            assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+def test_a_dangling_symlink_is_refused(cli: Cli, tmp_path: Path) -> None:
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "elsewhere.db")
+    message = one_error(cli, "--db", str(link), "org", "apply", str(EXAMPLE_ORG))
+    assert "symbolic link to a missing file" in message
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_untouched(cli: Cli, tmp_path: Path) -> None:
+    foreign = tmp_path / "browser-history.sqlite"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.close()
+    before = foreign.read_bytes()
+    for argv in (["request", "list"], ["org", "apply", str(EXAMPLE_ORG)], ["db", "check"]):
+        message = one_error(cli, "--db", str(foreign), *argv)
+        assert "is not an icrm database (it holds other tables: moz_places)" in message
+    assert foreign.read_bytes() == before
+    assert not Path(f"{foreign}-wal").exists()
+
+
+def test_an_empty_file_icrm_did_not_create_is_refused(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "空.db"
+    empty.touch()
+    message = one_error(cli, "--db", str(empty), "org", "apply", str(EXAMPLE_ORG))
+    assert "an empty file that icrm did not create" in message
+    assert empty.stat().st_size == 0
+
+
 def test_existing_file_keeps_its_mode(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "共享.db"
-    cli.ok("--db", str(target), "db", "check")
+    cli.ok("--db", str(target), "org", "apply", str(EXAMPLE_ORG))
     target.chmod(0o664)  # a team chose to share it through a group
     cli.ok("--db", str(target), "request", "list")
     assert target.stat().st_mode & 0o777 == 0o664
-    empty = tmp_path / "空.db"
-    empty.touch(mode=0o640)
-    empty.chmod(0o640)
-    cli.ok("--db", str(empty), "db", "check")  # an empty file becomes a database...
-    assert empty.stat().st_mode & 0o777 == 0o640  # ...keeping its mode
 
 
 def test_new_database_via_a_real_process_is_private(tmp_path: Path) -> None:
     target = tmp_path / "进程.db"
     env = {**os.environ, "ICRM_DB": str(target)}
     done = subprocess.run(
-        [sys.executable, "-m", "icrm_cli", "db", "check"], env=env, capture_output=True, check=False
+        [sys.executable, "-m", "icrm_cli", "org", "apply", str(EXAMPLE_ORG)],
+        env=env,
+        capture_output=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert target.stat().st_mode & 0o777 == 0o600

@@ -43,7 +43,7 @@ def _count(db: Path | str, sql: str) -> int:
         import psycopg
 
         with psycopg.connect(str(db)) as pg:
-            row = pg.execute(sql).fetchone()  # type: ignore[arg-type]
+            row = pg.execute(sql).fetchone()
             assert row is not None
             return int(row[0])
     with sqlite3.connect(db) as conn:

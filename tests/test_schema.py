@@ -88,7 +88,7 @@ def _database_schema(engine: Engine) -> dict[str, Any]:
 
 
 def test_migrations_match_models(tmp_path: Path) -> None:
-    db = open_database(str(tmp_path / "fresh.db"))
+    db = open_database(str(tmp_path / "fresh.db"), create=True)
     try:
         actual = _database_schema(db.engine)
     finally:
@@ -110,7 +110,7 @@ def test_migration_names_are_ordered_and_unique() -> None:
 
 def _first_schema_db(path: Path) -> None:
     """A database as the first release left it: only 0001 applied, with some history."""
-    engine = make_engine(str(path))
+    engine = make_engine(str(path), create=True)
     known = migrations.known()
     if len(known) > 1:
         migrations.upgrade(engine, stop_before=known[1].name)
@@ -187,8 +187,7 @@ def test_upgrade_from_first_schema(cli: Cli, db_path: Path) -> None:
     cli.ok("request", "start", "1", actor="feng.kai")
 
 
-def test_newer_schema_is_refused(cli: Cli, db_path: Path) -> None:
-    cli.ok("db", "check")
+def test_newer_schema_is_refused(cli: Cli, org: Path, db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         conn.execute("INSERT INTO icrm_migrations (name, applied_at) VALUES ('9999_future', 'x')")
     before = db_path.read_bytes()
@@ -199,7 +198,7 @@ def test_newer_schema_is_refused(cli: Cli, db_path: Path) -> None:
 
 def test_current_schema_is_checked_without_importing_migrations(tmp_path: Path) -> None:
     """Opening a current database reads the applied names once; the migrations are not loaded."""
-    engine = make_engine(str(tmp_path / "current.db"))
+    engine = make_engine(str(tmp_path / "current.db"), create=True)
     try:
         assert not migrations.is_current(engine)
         assert migrations.shipped_names() == [m.name for m in migrations.known()]
@@ -211,7 +210,7 @@ def test_current_schema_is_checked_without_importing_migrations(tmp_path: Path) 
     probe = (
         "import sys\n"
         "from icrm_cli.storage.engine import open_database\n"
-        f"open_database({str(tmp_path / 'current.db')!r}).close()\n"
+        f"open_database({str(tmp_path / 'current.db')!r}, create=True).close()\n"
         "print(sorted(name for name in sys.modules if '.migrations.m0' in name))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)

@@ -80,7 +80,7 @@ def test_demo_is_deterministic(
 
     def build(name: str) -> list[str]:
         path = tmp_path / name
-        db = open_database(str(path))
+        db = open_database(str(path), create=True)
         try:
             assert demo.run_demo(db, requests=400, seed=3, actor="demo").created
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +55,9 @@ def default_target() -> str:
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir("icrm", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # owner-only whatever the umask: it holds the database
     return str(folder / "icrm.db")
 
 
@@ -74,12 +77,24 @@ class AppState:
             raise InvalidValueError("ICRM_DB is set but empty: give a database path or URL, or unset it")
         if self.db is not None and not self.db.strip():
             raise InvalidValueError("--db is empty: give a database path or URL")
-        return self.db or default_target()
+        target = self.db or default_target()
+        from icrm_cli.output.sink import protect
+        from icrm_cli.storage.targets import database_url, sqlite_path
+
+        path = sqlite_path(database_url(target))
+        if path is not None:
+            protect(path)  # no -o onto the database in use
+        return target
 
     @property
     def asked(self) -> str | None:
-        """The name given with ``--as`` / ``ICRM_USER``, if any."""
-        return self.actor.strip() if self.actor and self.actor.strip() else None
+        """The name given with ``--as`` / ``ICRM_USER`` (checked: a blank or malformed one is an
+        error, never the OS login), if any."""
+        from icrm_cli.domain.text import clean_id
+
+        if self.actor is None:
+            return None
+        return clean_id(self.actor, what=self.actor_source)
 
     @property
     def os_login(self) -> str:
@@ -109,22 +124,46 @@ def state(ctx: typer.Context) -> AppState:
 
 
 @contextmanager
-def database(ctx: typer.Context) -> Iterator[Database]:
+def database(
+    ctx: typer.Context, *, create: bool = False, upgrade: bool = True, scratch: bool = False
+) -> Iterator[Database]:
+    """The database in use; only ``create`` (org apply, demo) makes a new one. With ``scratch``, a
+    database that does not exist yet is stood in for by an empty one in a temporary folder (a dry
+    run of the first ``org apply`` shows its changes and leaves no file behind)."""
     from icrm_cli.storage.engine import open_database
+    from icrm_cli.storage.targets import database_url, sqlite_path
 
-    db = open_database(state(ctx).target)
-    try:
-        yield db
-    finally:
-        db.close()
+    target = state(ctx).target
+    path = sqlite_path(database_url(target))
+    with tempfile.TemporaryDirectory(prefix="icrm-") as folder:
+        if scratch and path is not None and not path.exists():
+            target, create = str(Path(folder) / "scratch.db"), True
+        db = open_database(target, create=create, upgrade=upgrade)
+        try:
+            yield db
+        finally:
+            db.close()
 
 
 @contextmanager
-def session(ctx: typer.Context, *, write: bool = False) -> Iterator[tuple[Session, Policy]]:
-    """One transaction with the org policy loaded; commits only if the block succeeds."""
+def session(
+    ctx: typer.Context,
+    *,
+    write: bool = False,
+    create: bool = False,
+    scratch: bool = False,
+    needs_org: bool = True,
+) -> Iterator[tuple[Session, Policy]]:
+    """One transaction with the org policy loaded; commits only if the block succeeds.
+
+    Every command but ``org apply`` (``needs_org=False``) needs an organisation in the database.
+    """
+    from icrm_cli.domain.org.lookups import require_org
     from icrm_cli.domain.org.settings import load_policy
 
-    with database(ctx) as db, db.session(write=write) as sess:
+    with database(ctx, create=create, scratch=scratch) as db, db.session(write=write) as sess:
+        if needs_org:
+            require_org(sess)
         state(ctx).establish(sess)
         yield sess, load_policy(sess)
 
@@ -144,10 +183,12 @@ def reading(ctx: typer.Context) -> Iterator[tuple[Reader, Policy]]:
     For read paths written as plans (the request list, the weekly report): on
     SQLite they run without loading SQLAlchemy (see ``storage/plans.py``).
     """
+    from icrm_cli.domain.org.lookups import require_org
     from icrm_cli.domain.org.settings import load_policy
     from icrm_cli.domain.reading import open_reader
 
     with open_reader(state(ctx).target) as reader:
+        require_org(reader)
         if reader.dialect == "postgresql":  # a server login may not read as someone else either
             with reader.session() as sess:
                 state(ctx).establish(sess)

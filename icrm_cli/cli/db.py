@@ -34,13 +34,19 @@ def check(ctx: typer.Context) -> None:
     from icrm_cli.output import emit_message
     from icrm_cli.storage.maintenance import check as run_check
 
-    with database(ctx) as db:
+    with database(ctx, upgrade=False) as db:  # a check changes nothing, not even the schema
         result = run_check(db)
     emit_message(f"database:     {result.target}")
     emit_message(
         f"schema:       {result.schema_version}"
-        + (f" (pending: {', '.join(result.pending)})" if result.pending else " (current)")
+        + (
+            f" (upgrade pending: {', '.join(result.pending)}; the next command that writes applies it)"
+            if result.pending
+            else " (current)"
+        )
     )
+    if result.foreign_objects:
+        emit_message(f"not icrm's:   {', '.join(result.foreign_objects)}")
     emit_message(f"integrity:    {result.integrity}")
     problems = result.foreign_key_problems
     emit_message(f"foreign keys: {f'{problems} problems' if problems else 'ok'}")
@@ -66,7 +72,7 @@ def backup(
             f"db backup copies SQLite files; back up PostgreSQL database {name!r} on {host} "
             f"with pg_dump (e.g. pg_dump -Fc -f {_shown(file)} {name})"
         )
-    with database(ctx) as db:
+    with database(ctx, upgrade=False) as db:
         allowed(ctx, db, "db backup", "the database")
         size = run_backup(db, file)
     emit_message(f"Backed up {_shown(db.target)} to {_shown(file)} ({size} bytes).")

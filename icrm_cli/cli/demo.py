@@ -26,7 +26,7 @@ def demo(
     from icrm_cli.demo import run_demo
     from icrm_cli.domain.org.settings import load_policy
 
-    with database(ctx) as db:
+    with database(ctx, create=True) as db:
         result = run_demo(db, requests=requests, seed=seed, actor=state(ctx).who)
         if result.created:
             sys.stderr.write(f"Demo data written to {db.target}: {result.describe()}\n")

@@ -34,7 +34,8 @@ def apply(
             f"Warning: {file} has no access section: the heads of the root departments ({roots}) "
             "are the admins and the rules are enforced (see docs/permissions.md)\n"
         )
-    with session(ctx, write=True) as (sess, _policy):
+    opened = session(ctx, write=True, create=not dry_run, scratch=dry_run, needs_org=False)
+    with opened as (sess, _policy):
         changes = apply_org(sess, spec, actor=state(ctx).who, dry_run=dry_run)
     prefix = "would be " if dry_run else ""
     if not changes.changed:

@@ -7,6 +7,11 @@ Written by ``python -m icrm_cli.domain.plan_catalog`` from the statement builder
 from icrm_cli.storage.plans import Compiled
 
 PLANS: dict[str, Compiled] = {
+    'icrm_cli.domain.org.statements:any_department()': Compiled(
+        sql='SELECT department.code \nFROM department\n LIMIT :param_1 OFFSET :param_2',
+        constants={'param_1': 1, 'param_2': 0},
+        kinds=(None,),
+    ),
     'icrm_cli.domain.org.statements:department_code()': Compiled(
         sql='SELECT department.code \nFROM department \nWHERE upper(department.code) = upper(:code) ORDER BY department.code = :code DESC, department.code\n LIMIT :param_1 OFFSET :param_2',
         constants={'param_1': 1, 'param_2': 0},

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 
 from icrm_cli.errors import InvalidValueError
+from icrm_cli.safe_text import UNSAFE, UNSAFE_ONE_LINE, visible_one_line
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000
 
 
-# Unicode categories Cc (C0 and C1 controls, DEL) and Cs (lone surrogates), as character classes.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_BUT_TAB_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Controls, lone surrogates, bidi overrides and isolates, zero-width characters (see safe_text);
+# a title is one line, free text may also hold tabs and line breaks.
+_CONTROL = UNSAFE_ONE_LINE
+_CONTROL_BUT_TAB_NEWLINE = UNSAFE
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
 def clean_title(text: str | None, *, what: str = "title") -> str:
@@ -22,8 +25,11 @@ def clean_title(text: str | None, *, what: str = "title") -> str:
         raise InvalidValueError(f"the {what} must not be empty")
     if len(title) > MAX_TITLE:
         raise InvalidValueError(f"the {what} is {len(title)} characters long; at most {MAX_TITLE} allowed")
-    if _CONTROL.search(title):
-        raise InvalidValueError(f"the {what} must be one line without control characters")
+    found = _CONTROL.search(title)
+    if found:
+        raise InvalidValueError(
+            f"the {what} must be one line of visible text; it contains {_describe(found.group())}"
+        )
     return title
 
 
@@ -32,6 +38,27 @@ def clean_text(text: str | None, *, what: str = "text") -> str:
     value = (text or "").strip()
     if len(value) > MAX_TEXT:
         raise InvalidValueError(f"the {what} is {len(value)} characters long; at most {MAX_TEXT} allowed")
-    if _CONTROL_BUT_TAB_NEWLINE.search(value):
-        raise InvalidValueError(f"the {what} contains control characters")
+    found = _CONTROL_BUT_TAB_NEWLINE.search(value)
+    if found:
+        raise InvalidValueError(f"the {what} contains {_describe(found.group())}, which is not allowed")
+    return value
+
+
+def _describe(char: str) -> str:
+    """``U+202E (an invisible or control character)``: what was found, printable."""
+    return f"{visible_one_line(char)} (an invisible or control character)"
+
+
+def clean_id(text: str | None, *, what: str) -> str:
+    """A person id or login as typed: trimmed, then ASCII letters, digits and ``._@-`` only,
+    compared exactly afterwards (no case folding, no look-alike letters)."""
+    value = (text or "").strip()
+    if not value:
+        raise InvalidValueError(f"{what} must not be empty")
+    if not ID_PATTERN.match(value):
+        shown = visible_one_line(value[:40]) + ("..." if len(value) > 40 else "")
+        raise InvalidValueError(
+            f"invalid {what} {shown!r}: use 1-64 ASCII letters, digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit"
+        )
     return value

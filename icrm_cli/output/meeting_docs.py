@@ -8,6 +8,7 @@ from typing import Any
 from icrm_cli.output.render import markdown_table
 from icrm_cli.output.shapes import Column, OutputOptions
 from icrm_cli.output.sink import open_sink
+from icrm_cli.safe_text import visible
 from icrm_cli.timeutil import Clock
 
 MEETING_COLUMNS = (
@@ -91,7 +92,7 @@ AGENDA_SECTIONS = (
 
 
 def _esc(value: Any) -> str:
-    text = "" if value is None else str(value)
+    text = visible("" if value is None else str(value))
     for char in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
         text = text.replace(char, "\\" + char)
     return text.replace("\r", " ").replace("\n", " ")

@@ -10,6 +10,7 @@ from typing import Any
 from icrm_cli.output.shapes import Column, OutputOptions, Row, Section
 from icrm_cli.output.sink import open_sink
 from icrm_cli.output.values import cell_text, csv_value, json_value
+from icrm_cli.safe_text import json_safe, visible
 from icrm_cli.timeutil import Clock
 
 __all__ = [
@@ -29,7 +30,7 @@ def _write_json_array(stream: Any, rows: Iterable[Row], clock: Clock) -> None:
     first = True
     for row in rows:
         stream.write("\n  " if first else ",\n  ")
-        stream.write(json.dumps(json_value(row, clock), ensure_ascii=False))
+        stream.write(json_safe(json.dumps(json_value(row, clock), ensure_ascii=False)))
         first = False
     stream.write("\n]\n" if not first else "]\n")
 
@@ -131,7 +132,7 @@ def emit_record(
 def emit_object(payload: Any, opts: OutputOptions) -> None:
     """Any JSON-able structure as one indented JSON document."""
     with open_sink(opts.output) as stream:
-        stream.write(json.dumps(json_value(payload, opts.clock), ensure_ascii=False, indent=2))
+        stream.write(json_safe(json.dumps(json_value(payload, opts.clock), ensure_ascii=False, indent=2)))
         stream.write("\n")
 
 
@@ -146,4 +147,4 @@ def emit_text(text: str, opts: OutputOptions) -> None:
 def emit_message(message: str) -> None:
     """A one-line confirmation on stdout."""
     with open_sink(None) as stream:
-        stream.write(message + "\n")
+        stream.write(visible(message) + "\n")

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from icrm_cli.output.columnar import CsvColumns, JsonColumns, TimeText
 from icrm_cli.output.shapes import OutputOptions
 from icrm_cli.output.sink import open_sink
+from icrm_cli.safe_text import json_safe, visible_utf8
 
 __all__ = ["Progress", "TimeText", "write_export"]
 
@@ -100,7 +101,7 @@ def _write_json(
             if batch:
                 objects = map(dict, map(zip, repeat(keys), zip(*columns.convert(batch), strict=True)))
                 stream.write("\n  " if count == 0 else ",\n  ")
-                stream.write(",\n  ".join(map(encode, objects)))
+                stream.write(json_safe(",\n  ".join(map(encode, objects))))
                 count += len(batch)
                 tick(count)
         stream.write("\n]\n" if count else "]\n")
@@ -120,7 +121,7 @@ def _write_csv(
         write = _byte_writer(stream)
         for batch in batches:
             if batch:
-                write(b"\r\n".join(map(b",".join, zip(*columns.convert(batch), strict=True))))
+                write(visible_utf8(b"\r\n".join(map(b",".join, zip(*columns.convert(batch), strict=True)))))
                 write(b"\r\n")
                 count += len(batch)
                 tick(count)

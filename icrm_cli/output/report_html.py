@@ -17,6 +17,7 @@ from icrm_cli.output.report_columns import (
 )
 from icrm_cli.output.report_markdown import week_title
 from icrm_cli.output.report_svg import heat_map, rate_bars, score_trend, volume_trend
+from icrm_cli.safe_text import visible
 from icrm_cli.timeutil import Clock
 
 _CSS = """
@@ -31,7 +32,7 @@ tr.total td{font-weight:bold;border-top:2px solid #999}
 
 
 def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    return escape(visible("" if value is None else str(value)), quote=True)
 
 
 def _figure(row: Mapping[str, Any], key: str) -> str:

@@ -14,6 +14,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from icrm_cli.safe_text import json_safe
 from icrm_cli.timeutil import Clock
 
 INDENT = "  "
@@ -47,4 +48,4 @@ def _layout(value: Any, encode: Any, level: int) -> str:
 
 def report_json(data: dict[str, Any], clock: Clock) -> str:
     """The JSON document of a weekly report (``WeeklyReport.as_dict()``), ending in a newline."""
-    return _layout(data, _encoder(clock).encode, 0) + "\n"
+    return json_safe(_layout(data, _encoder(clock).encode, 0)) + "\n"

@@ -13,11 +13,12 @@ from icrm_cli.output.report_columns import (
     header,
     matrix_grid,
 )
+from icrm_cli.safe_text import visible
 from icrm_cli.timeutil import Clock
 
 
 def _esc(value: Any) -> str:
-    text = "" if value is None else str(value)
+    text = visible("" if value is None else str(value))
     for char in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
         text = text.replace(char, "\\" + char)
     return text.replace("\r", " ").replace("\n", " ")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
-from html import escape
+
+from icrm_cli.safe_text import visible
 
 FONT = "font-family='sans-serif' font-size='12'"
 SMALL = "font-family='sans-serif' font-size='10'"
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text for SVG: escaped, with characters that could act on a viewer shown as escapes."""
+    return html.escape(visible(text), quote=quote)
 
 
 def _svg(width: int, height: int, body: list[str], label: str) -> str:

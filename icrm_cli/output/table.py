@@ -13,6 +13,7 @@ from rich.text import Text
 
 from icrm_cli.output.shapes import Column, OutputOptions, Section
 from icrm_cli.output.values import cell_text
+from icrm_cli.safe_text import visible
 
 _STYLES = {
     "overdue": "bold red",
@@ -23,10 +24,21 @@ _STYLES = {
 }
 
 
+MIN_COLUMNS = 40
+
+
+def terminal_columns(default: int = 160) -> int:
+    """``COLUMNS`` as a width to lay tables out in: ``default`` when unset or not a number, at least
+    MIN_COLUMNS (a width of 1 would print nothing at all)."""
+    text = os.environ.get("COLUMNS", "").strip()
+    width = int(text) if text.isascii() and text.isdigit() else default
+    return max(width or default, MIN_COLUMNS)
+
+
 def _console(stream: TextIO, opts: OutputOptions) -> Console:
     if opts.colour:
         return Console(file=stream, highlight=False, emoji=False)
-    width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    width = terminal_columns()
     return Console(
         file=stream,
         color_system=None,
@@ -56,7 +68,7 @@ def _table(
 ) -> Table:
     shown = [column for column in columns if column.in_table]
     table = Table(
-        title=Text(title) if title else None,
+        title=Text(visible(title)) if title else None,
         box=box.SIMPLE_HEAD,
         header_style="bold" if opts.colour else "",
         title_style="bold" if opts.colour else "",
@@ -96,7 +108,7 @@ def print_record(
     grid = Table(
         box=None,
         show_header=False,
-        title=Text(title) if title else None,
+        title=Text(visible(title)) if title else None,
         title_justify="left",
         title_style="bold" if opts.colour else "",
     )

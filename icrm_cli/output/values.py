@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from icrm_cli.safe_text import visible
 from icrm_cli.timeutil import Clock
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +41,7 @@ def csv_value(value: Any, clock: Clock) -> str | int | float:
         text = json.dumps(json_value(value, clock), ensure_ascii=False)
     else:
         text = str(value)
+    text = visible(text)
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
@@ -56,5 +58,5 @@ def cell_text(value: Any, clock: Clock, kind: str = "text") -> str:
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+        return visible(", ".join(str(item) for item in value))
+    return visible(str(value))

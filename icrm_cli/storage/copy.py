@@ -63,7 +63,7 @@ def copy_database(source: Database, target: str, progress: Progress | None = Non
     path = sqlite_path(url)
     created = path is not None and not path.exists()
     try:
-        destination = open_database(target)
+        destination = open_database(target, create=True)
     except BaseException:
         if created and path is not None:
             _remove_sqlite(path)

@@ -45,7 +45,9 @@ def connect_args(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"timeout": BUSY_TIMEOUT_MS / 1000}
     if url.startswith("postgresql"):
-        return {"connect_timeout": 10, "application_name": "icrm"}
+        # No server-side prepared statements: a schema upgrade by another process (two first runs
+        # at once) must not leave this connection with a cached plan of the old column types.
+        return {"connect_timeout": 10, "application_name": "icrm", "prepare_threshold": None}
     return {}
 
 

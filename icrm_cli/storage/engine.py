@@ -12,8 +12,9 @@ without the password of a URL.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from icrm_cli.errors import DatabaseError
 from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error, value_error
 from icrm_cli.storage.dialect import IMMEDIATE, connect_args, install_postgres_hooks, require_driver
+from icrm_cli.storage.schema_names import RECORD_TABLE
 from icrm_cli.storage.targets import database_url, shown, sqlite_path
 
 if TYPE_CHECKING:
@@ -33,25 +35,76 @@ if TYPE_CHECKING:
 _IMMEDIATE = IMMEDIATE
 
 
-def _prepare_sqlite_file(path: Path) -> None:
-    """Refuse unusable paths with a clear message; create a new file owner-only (0600)."""
+def _prepare_sqlite_file(path: Path, *, create: bool) -> None:
+    try:
+        _prepare(path, create=create)
+    except OSError as exc:  # a name too long, a loop of links, ...
+        raise DatabaseError(f"cannot use database path {str(path)!r}: {exc.strerror or exc}") from None
+
+
+def _prepare(path: Path, *, create: bool) -> None:
+    """Refuse unusable paths with a clear message; create a new file owner-only (0600) when allowed.
+
+    icrm opens only its own databases: a file that holds other tables and no icrm schema, or an
+    existing empty file icrm did not create, is refused and left untouched (looked at read-only).
+    """
+    shown_path = str(path)
     if path.is_dir():
-        raise DatabaseError(f"database path {str(path)!r} is a directory, not a file")
-    if not path.parent.exists():
-        raise DatabaseError(
-            f"cannot create database {str(path)!r}: directory {str(path.parent)!r} does not exist"
-        )
+        raise DatabaseError(f"database path {shown_path!r} is a directory, not a file")
+    if path.is_symlink() and not path.exists():
+        raise DatabaseError(f"database path {shown_path!r} is a symbolic link to a missing file")
     if path.exists():
         if not os.access(path, os.R_OK):
-            raise DatabaseError(f"cannot read database {str(path)!r}: permission denied")
+            raise DatabaseError(f"cannot read database {shown_path!r}: permission denied")
+        _refuse_foreign(path)
         return
+    if not create:
+        raise DatabaseError(
+            f"no icrm database at {shown_path!r}: check --db / ICRM_DB, or create one with "
+            "'icrm org apply FILE' or 'icrm demo'"
+        )
+    if not path.parent.exists():
+        raise DatabaseError(
+            f"cannot create database {shown_path!r}: directory {str(path.parent)!r} does not exist"
+        )
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     except FileExistsError:
-        return
+        raise DatabaseError(f"cannot create database {shown_path!r}: it appeared meanwhile") from None
     except OSError as exc:
-        raise DatabaseError(f"cannot create database {str(path)!r}: {exc.strerror}") from None
-    os.close(fd)
+        raise DatabaseError(f"cannot create database {shown_path!r}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask
+    finally:
+        os.close(fd)
+    _CREATED.add(str(path.absolute()))
+
+
+# Files this process created (still empty until the schema is written into them).
+_CREATED: set[str] = set()
+
+
+def _refuse_foreign(path: Path) -> None:
+    """A file icrm may open: an icrm database, or one being created by this process."""
+    if path.stat().st_size == 0:
+        if str(path.absolute()) in _CREATED:
+            return
+        raise DatabaseError(
+            f"{str(path)!r} is an empty file that icrm did not create; remove it, or give another "
+            "path, and run 'icrm org apply FILE' or 'icrm demo' to create a database"
+        )
+    try:
+        uri = f"{path.absolute().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
+            tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.DatabaseError:
+        return  # not a database at all: the driver's own message says so when it is opened
+    if tables and RECORD_TABLE not in tables:
+        names = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise DatabaseError(
+            f"{str(path)!r} is not an icrm database (it holds other tables: {names}); "
+            "icrm opens only its own databases"
+        )
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
@@ -77,12 +130,12 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(target: str) -> Engine:
-    """Build (but do not connect) the engine for a path or URL."""
+def make_engine(target: str, *, create: bool = False) -> Engine:
+    """Build (but do not connect) the engine for a path or URL; ``create`` allows a new SQLite file."""
     url = database_url(target)
     path = sqlite_path(url)
     if path is not None:
-        _prepare_sqlite_file(path)
+        _prepare_sqlite_file(path, create=create)
     require_driver(url)
     try:
         engine = create_engine(url, connect_args=connect_args(url))
@@ -165,11 +218,15 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(target: str, *, upgrade: bool = True) -> Database:
-    """Build the engine for ``target`` and bring its schema up to date."""
+def open_database(target: str, *, upgrade: bool = True, create: bool = False) -> Database:
+    """Build the engine for ``target`` and bring its schema up to date.
+
+    Only ``create`` (``org apply``, ``demo``, a ``db copy`` target) makes a new SQLite file; any
+    other command on a file that does not exist is an error and creates nothing.
+    """
     from icrm_cli.storage import migrations
 
-    engine = make_engine(target)
+    engine = make_engine(target, create=create)
     database = Database(target=shown(target), engine=engine, url=database_url(target))
     if upgrade:
         try:

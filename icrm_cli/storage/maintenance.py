@@ -22,19 +22,29 @@ class CheckResult:
     pending: list[str]
     integrity: str
     foreign_key_problems: int
+    foreign_objects: list[str]
 
     @property
     def ok(self) -> bool:
-        return self.integrity == "ok" and self.foreign_key_problems == 0 and not self.pending
+        return self.integrity == "ok" and self.foreign_key_problems == 0 and not self.foreign_objects
 
 
 def check(db: Database) -> CheckResult:
     integrity, fk_problems = "ok", 0
+    foreign: list[str] = []  # triggers and views icrm did not make (it makes none)
     with db.engine.connect() as conn:
         if db.engine.dialect.name == "sqlite":
             rows = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
             integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
             fk_problems = len(list(conn.execute(text("PRAGMA foreign_key_check"))))
+            foreign = [
+                f"{kind} {name}"
+                for kind, name in conn.execute(
+                    text(
+                        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name"
+                    )
+                )
+            ]
         elif db.engine.dialect.name == "postgresql":
             from icrm_cli.storage.dialect import server_check
 
@@ -45,6 +55,7 @@ def check(db: Database) -> CheckResult:
         pending=[m.name for m in migrations.pending(db.engine)],
         integrity=integrity,
         foreign_key_problems=fk_problems,
+        foreign_objects=foreign,
     )
 
 

@@ -7,12 +7,24 @@ loading the ORM.
 
 from __future__ import annotations
 
+from typing import Any
+
 from icrm_cli.errors import NotFoundError
 from icrm_cli.storage.plans import Plan, Reader, first
+from icrm_cli.storage.readers import as_reader
 
 DEPARTMENT_CODE = Plan("icrm_cli.domain.org.statements:department_code")
 PERSON_ID = Plan("icrm_cli.domain.org.statements:person_id")
-SHIPPED = ((DEPARTMENT_CODE, "statement"), (PERSON_ID, "statement"))
+ANY_DEPARTMENT = Plan("icrm_cli.domain.org.statements:any_department")
+SHIPPED = ((DEPARTMENT_CODE, "statement"), (PERSON_ID, "statement"), (ANY_DEPARTMENT, "statement"))
+
+
+def require_org(executor: Any) -> None:
+    """Refuse to work on a database that holds no organisation yet (a mistyped ``--db``, most likely)."""
+    if first(as_reader(executor), ANY_DEPARTMENT) is None:
+        raise NotFoundError(
+            "this database has no organisation yet: run 'icrm org apply FILE' (or 'icrm demo') first"
+        )
 
 
 def unknown_department(code: str) -> NotFoundError:

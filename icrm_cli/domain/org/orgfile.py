@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from icrm_cli.domain.org.yaml_loader import OrgYamlError, load_org_yaml
 from icrm_cli.errors import InvalidValueError, OrgFileError
 from icrm_cli.inputs import open_capped
+from icrm_cli.safe_text import UNSAFE_ONE_LINE, visible_one_line
 from icrm_cli.timeutil import parse_duration, zone_from_name
 
 MAX_ORG_FILE_BYTES = 2 * 1024 * 1024
@@ -31,6 +32,18 @@ def _duration(value: Any) -> str:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _visible_text(cls, value: Any) -> Any:
+        """Names, services and every other text: no control, bidi or zero-width character."""
+        for text in value if isinstance(value, list) else [value]:
+            found = UNSAFE_ONE_LINE.search(text) if isinstance(text, str) else None
+            if found:
+                raise ValueError(
+                    f"contains {visible_one_line(found.group())} (an invisible or control character)"
+                )
+        return value
 
 
 class DepartmentSpec(_Strict):

@@ -32,6 +32,11 @@ def department_code() -> Any:
     )
 
 
+def any_department() -> Any:
+    """One department, if there is any (whether an org was ever applied)."""
+    return select(D.code).limit(1)
+
+
 def person_id() -> Any:
     """The id when ``:person`` is exactly one (ids are compared exactly)."""
     return select(PERSON.c.id).where(PERSON.c.id == bindparam("person"))

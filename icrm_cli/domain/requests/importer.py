@@ -25,6 +25,7 @@ from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import ImportFileError, InvalidValueError
 from icrm_cli.inputs import open_capped
+from icrm_cli.safe_text import visible_one_line
 from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
 from icrm_cli.storage.stored_rows import deferred_indexes
@@ -122,7 +123,9 @@ def import_requests(
         # them row by row), in the same transaction; the file's size estimates its rows.
         large = not dry_run and _estimated_rows(path) >= max(DEFER_INDEXES_FROM, start - 1)
         with deferred_indexes(session, ("request", "event")) if large else nullcontext():
-            count = _load(session, raw, source, context, start, f"imported from {path.name}", dry_run)
+            count = _load(
+                session, raw, source, context, start, f"imported from {visible_one_line(path.name)}", dry_run
+            )
     if dry_run:
         return ImportResult(count=count, first_id=None, last_id=None)
     return ImportResult(count=count, first_id=start, last_id=start + count - 1)
