@@ -194,3 +194,28 @@ def test_postgres_logins_are_who_you_are(pg_server: PgServer, tmp_path: Path) ->
         pg_server.made.remove(name)
         for role in roles.values():
             pg_server.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_who_gave_a_score_shows_only_to_their_department_and_admins(cli: Cli, org: Path) -> None:
+    rid = new_request(cli, "--from", "SALES", "--to", "IT", "--title", "评分")
+    cli.ok("request", "resolve", str(rid), "--note", "好了", actor="feng.kai")
+    cli.ok("feedback", "give", "--request", str(rid), "--score", "2", actor="li.na")
+    thanks = ["--kind", "thanks", "--behavior", "快", "--impact", "好"]
+    cli.ok("feedback", "give", "--from", "SALES", "--to", "IT", *thanks, actor="li.na")
+
+    def authors(actor: str, *args: str) -> list[Any]:
+        out = cli.ok(*args, "--format", "json", actor=actor).stdout
+        return [row["author"] for row in json.loads(out)]
+
+    listing = ("feedback", "list")
+    assert authors("wang.fang", *listing) == ["li.na", "li.na"]  # li.na's own department
+    assert authors("wang.qiang", *listing) == ["li.na", "li.na"]  # an admin
+    assert authors("feng.kai", *listing) == ["li.na", None]  # the rated side sees thanks, not the score
+    exported = ("report", "export", "feedback")
+    assert authors("feng.kai", *exported) == [None, "li.na"]
+    assert authors("zhang.wei", *exported) == ["li.na", "li.na"]
+    shown = json.loads(cli.ok("feedback", "show", "1", "-f", "json", actor="feng.kai").stdout)
+    assert shown["author"] is None and shown["events"][0]["actor"] is None
+    events = json.loads(cli.ok("report", "export", "events", "-f", "json", actor="han.bo").stdout)
+    given = [e["actor"] for e in events if e["entity"] == "feedback"]
+    assert given == [None, "li.na"]

@@ -246,6 +246,35 @@ def is_admin(session: Session, actor: str) -> bool:
     return not org.enforced or (person is not None and person.active and person.id in org.admins)
 
 
+# Privacy: who gave a score.
+
+RATED = "rating"  # survey answers are recorded as ratings too
+
+
+def rater_scope(session: Session, viewer: str) -> tuple[bool, str | None]:
+    """``(sees every rater, the viewer's department)``: in enforced mode who gave a score is shown
+    only to that person's own department and to admins."""
+    org = load_access_org(session)
+    person = org.person(viewer)
+    if not org.enforced or (person is not None and person.active and person.id in org.admins):
+        return True, None
+    return False, person.department if person is not None else None
+
+
+def rater_filter(session: Session, viewer: str) -> Callable[[str | None, str | None], bool]:
+    """``visible(kind, author)``: whether ``viewer`` may see who gave this feedback."""
+    everyone, department = rater_scope(session, viewer)
+    org = load_access_org(session)
+
+    def visible(kind: str | None, author: str | None) -> bool:
+        if everyone or kind != RATED or author is None:
+            return True
+        person = org.people.get(author)
+        return person is not None and department is not None and person.department == department
+
+    return visible
+
+
 # Integrity rules: every mode, everyone (admins included).
 
 

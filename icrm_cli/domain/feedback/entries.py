@@ -295,8 +295,14 @@ class FeedbackFilter:
     until: datetime | None = None
 
 
-def iter_feedback(session: Session, filt: FeedbackFilter, now: datetime) -> Iterator[dict[str, Any]]:
-    """Matching feedback, newest first (``--open``: oldest complaint first, with age and answer state)."""
+def iter_feedback(
+    session: Session, filt: FeedbackFilter, now: datetime, *, viewer: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Matching feedback, newest first (``--open``: oldest complaint first, with age and answer state).
+
+    With ``viewer``, who gave a score is null unless the access rules let the viewer see it.
+    """
+    visible = access.rater_filter(session, viewer) if viewer is not None else None
     table = Feedback.__table__.c  # type: ignore[attr-defined]
     clauses: list[Any] = []
     if filt.kind is not None and filt.kind not in FEEDBACK_KINDS:
@@ -321,17 +327,32 @@ def iter_feedback(session: Session, filt: FeedbackFilter, now: datetime) -> Iter
     query = query.order_by(table.created_at, table.id) if filt.open_only else query.order_by(table.id.desc())
     for row in session.execute(query.execution_options(yield_per=2000)):
         values = dict(zip(FEEDBACK_KEYS, row, strict=True))
+        if visible is not None and not visible(values["kind"], values["author"]):
+            values["author"] = None
         if filt.open_only:
             values["age_days"] = round((now - values["created_at"]).total_seconds() / 86400, 1)
             values["responded"] = values["responded_at"] is not None
         yield values
 
 
-def feedback_detail(session: Session, feedback_id: int) -> dict[str, Any]:
-    """One piece of feedback with its history (``{at, actor, kind, note}``, oldest first)."""
+def feedback_detail(session: Session, feedback_id: int, *, viewer: str | None = None) -> dict[str, Any]:
+    """One piece of feedback with its history (``{at, actor, by, kind, note}``, oldest first).
+
+    With ``viewer``, who gave a score (``author``, the actor who gave it) is null unless the
+    access rules let the viewer see it.
+    """
     detail = feedback_dict(get_feedback(session, feedback_id))
+    hidden = viewer is not None and not access.rater_filter(session, viewer)(detail["kind"], detail["author"])
     detail["events"] = [
-        {"at": e.at, "actor": e.actor, "by": e.by, "kind": e.kind, "note": e.note}
+        {
+            "at": e.at,
+            "actor": None if hidden and e.kind == "given" else e.actor,
+            "by": None if hidden and e.kind == "given" else e.by,
+            "kind": e.kind,
+            "note": e.note,
+        }
         for e in events.history(session, "feedback", feedback_id)
     ]
+    if hidden:
+        detail["author"] = None
     return detail
