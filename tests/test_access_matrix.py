@@ -208,7 +208,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
     db, before, after = folder / "icrm.db", folder / "with.yaml", folder / "org.yaml"
     before.write_text(_org_text(True), encoding="utf-8")
     after.write_text(_org_text(False), encoding="utf-8")
-    ids: dict[str, str] = {"org": str(after)}
+    changed = folder / "changed.yaml"  # an apply that changes nothing writes nothing: anyone may
+    changed.write_text(_org_text(False).replace("min_group: 3", "min_group: 4"), encoding="utf-8")
+    ids: dict[str, str] = {"org": str(changed)}
     with pytest.MonkeyPatch.context() as patch, time_machine.travel(FROZEN_AT, tick=False):
         patch.setenv("ICRM_DB", str(db))
         patch.setenv("ICRM_USER", "wang.qiang")

@@ -155,14 +155,21 @@ def apply_org(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool = Fa
 
     With ``dry_run`` the same changes are computed and then rolled back.
     """
-    if not dry_run:  # previewing writes nothing: anyone may
-        access.require(session, actor, "org apply", access.Facts(object="the org file"))
+    # Asked before anything is written; previewing (--dry-run) and an apply that changes nothing
+    # write nothing, so anyone may run them. A refusal raised after the changes were computed
+    # leaves the caller's transaction to roll them back.
+    refused = (
+        None if dry_run else access.refusal(session, actor, "org apply", access.Facts(object="the org file"))
+    )
     autoflush, session.autoflush = session.autoflush, False
     try:
-        return _apply(session, spec, actor=actor, dry_run=dry_run)
+        changes = _apply(session, spec, actor=actor, dry_run=dry_run or refused is not None)
     finally:
         session.autoflush = autoflush
         forget(session)
+    if refused is not None and changes.changed:
+        raise refused
+    return changes
 
 
 def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> OrgChanges:
