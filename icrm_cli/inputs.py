@@ -7,6 +7,7 @@ stops at the cap, so no input can take more memory than the cap allows.
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,3 +72,78 @@ def open_capped(path: Path, limit: int, failure: Callable[[str], IcrmError]) -> 
             yield cast(IO[bytes], buffered)
     except InputTooLarge:
         raise failure(f"the file is larger than {describe_limit(limit)}") from None
+
+
+SNIFF_BYTES = 64 * 1024
+ENCODINGS_ACCEPTED = "UTF-8 (with or without BOM) or GB18030/GBK (what Excel and WPS save on Chinese Windows)"
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """``utf-8-sig`` when ``head`` (the start of a file) is UTF-8, ``gb18030`` when it is GB18030
+    (a superset of GBK), else None. A multi-byte character cut at the end of ``head`` is allowed."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            decoder.decode(head, final=len(head) < SNIFF_BYTES)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def decode_text(data: bytes) -> str | None:
+    """``data`` as text (UTF-8, else GB18030/GBK), or None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+class _Prepended(io.RawIOBase):
+    """``head`` (already read), then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def text_reader(raw: IO[bytes]) -> io.TextIOWrapper | None:
+    """``raw`` as text for ``csv`` (``newline=''``) in the encoding its first 64 KiB are in (see
+    :func:`sniff_encoding`), or None when they are in neither. Detach the wrapper when done."""
+    head = raw.read(SNIFF_BYTES)
+    encoding = sniff_encoding(head)
+    if encoding is None:
+        return None
+    return io.TextIOWrapper(io.BufferedReader(_Prepended(head, raw)), encoding=encoding, newline="")
+
+
+def read_text_file(path: Path, limit: int, *, what: str) -> str:
+    """A small text file (notes), read through the cap; UTF-8 or GB18030/GBK."""
+    from icrm_cli.errors import InvalidValueError
+
+    with open_capped(
+        path, limit, lambda problem: InvalidValueError(f"{what} {str(path)!r}: {problem}")
+    ) as raw:
+        data = raw.read()
+    text = decode_text(data)
+    if text is None:
+        raise InvalidValueError(
+            f"{what} {str(path)!r}: not text in an encoding icrm reads: {ENCODINGS_ACCEPTED}"
+        )
+    return text

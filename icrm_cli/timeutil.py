@@ -67,6 +67,9 @@ def zone_from_name(name: str | None) -> tzinfo | None:
         ) from None
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+
+
 @dataclass(frozen=True)
 class Clock:
     """The org's notion of time: 'now', its zone, parsing and display.
@@ -84,7 +87,12 @@ class Clock:
         return datetime.now(UTC).replace(microsecond=0)
 
     def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone) if self.zone else moment.astimezone()
+        """``moment`` in the org zone; in UTC when the org zone cannot show it (past year 9999), so
+        a row that is already bad never stops a reader."""
+        try:
+            return moment.astimezone(self.zone) if self.zone else moment.astimezone()
+        except (OverflowError, ValueError):
+            return moment.astimezone(UTC)
 
     def localize(self, naive: datetime) -> datetime:
         """Attach the org zone to a wall-clock time."""
@@ -103,7 +111,20 @@ class Clock:
 
         A bare date means the start of that day for ``edge='start'`` (``--since``,
         ``--at``) and the end of it for ``edge='end'`` (``--due``, ``--until``).
+        Times outside FIRST_YEAR..LAST_YEAR are refused: anything computed from them
+        (a meeting's end, a due time) must stay representable in every zone.
         """
+        try:
+            moment = self._parse(text, edge=edge, what=what)
+        except OverflowError:
+            moment = None
+        if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise InvalidValueError(
+                f"invalid {what} {text!r}: times from {FIRST_YEAR} to {LAST_YEAR} are accepted"
+            )
+        return moment
+
+    def _parse(self, text: str, *, edge: Edge, what: str) -> datetime:
         raw = (text or "").strip()
         lowered = raw.lower()
         relative = _RELATIVE.match(raw)

@@ -3,10 +3,14 @@
 ``cli`` drives the real command line (Typer's CliRunner) against that file;
 ``frozen`` stops the clock at a known moment (time-machine, never sleep).
 
-Two things keep the suite fast without changing what it drives: Typer builds the
-Click command of ``app`` once per session instead of once per invocation, and the
-``org`` fixture copies a database in which the example org was applied once (by
-the real ``icrm org apply``, at the frozen time) instead of applying it again.
+The suite stays fast without changing what it drives: the root command loads
+each command group once per process (icrm_cli/cli/app.py), and the ``org``
+fixture copies a database in which the example org was applied once (by the
+real ``icrm org apply``, at the frozen time) instead of applying it again.
+
+Only public APIs of Typer and Click are used: ``typer.testing.CliRunner``
+invokes ``app``, and :func:`command_tree` walks the commands with Click's
+``list_commands``/``get_command``.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+import typer
 import typer.main
-import typer.testing
 from typer.testing import CliRunner, Result
 
 from icrm_cli.cli.app import app
@@ -37,14 +41,25 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 2026-11-16 09:00 in Shanghai: a working morning, ISO week 2026-W47.
 FROZEN_AT = datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI)
 
-_COMMAND = typer.main.get_command(app)
 
+def command_tree() -> dict[tuple[str, ...], Any]:
+    """Every command of ``icrm`` by its path (``("request", "new")``), groups included; the root is ``()``.
 
-def _cached_command(typer_app: typer.Typer) -> Any:
-    return _COMMAND if typer_app is app else typer.main.get_command(typer_app)
+    Walked as Click's help and completion do, through each group's ``list_commands``
+    and ``get_command`` (the root's command groups are loaded lazily).
+    """
+    root = typer.main.get_command(app)
+    found: dict[tuple[str, ...], Any] = {}
 
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        found[path] = command
+        if hasattr(command, "list_commands"):
+            ctx = typer.Context(command, info_name=path[-1] if path else "icrm")
+            for name in command.list_commands(ctx):
+                walk(command.get_command(ctx, name), (*path, name))
 
-setattr(typer.testing, "_get_command", _cached_command)  # noqa: B010 (a private name of Typer)
+    walk(root, ())
+    return found
 
 
 @pytest.fixture(autouse=True)

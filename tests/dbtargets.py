@@ -43,6 +43,11 @@ BOTH = {
     "tests.test_report_errors",
     "tests.test_reliability_concurrency",
     "tests.test_reliability_badinput",
+    "tests.test_request_list_terminal",
+    "tests.test_request_edit",
+    "tests.test_meeting_edit",
+    "tests.test_inbox",
+    "tests.test_notify",
 }
 SQLITE_ONLY_ARGS = {"db_path", "isolated_env"}
 DEFAULT_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sqlite3
@@ -10,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 
 from icrm_cli import __version__
+from icrm_cli.cli.app import GROUPS, load_group
 from tests.conftest import Cli
 
 
@@ -118,7 +121,8 @@ def test_demo_twice_does_not_double(cli: Cli, db_path: Path) -> None:
     assert "Demo data written" in first.stderr
     count = _request_count(db_path)
     assert count >= 60  # meeting action items are requests too
-    statuses = {row["status"] for row in json.loads(cli.ok("request", "list", "--format", "json").stdout)}
+    listed = json.loads(cli.ok("request", "list", "--all", "--format", "json").stdout)
+    statuses = {row["status"] for row in listed}
     assert "closed" in statuses and len(statuses) >= 4
     second = cli.ok("demo", "--requests", "60", "--no-report")
     assert "nothing added" in second.stderr
@@ -163,3 +167,30 @@ def test_help_importtime() -> None:
     assert "typer" in imported  # the probe works
     for name in HEAVY:
         assert name not in imported
+
+
+def test_root_help_loads_no_command_group() -> None:
+    """``icrm --help`` lists the groups from app.GROUPS; ``icrm org --help`` loads ``org`` alone."""
+    groups = tuple(module for module, _help in GROUPS.values())
+    result = run("-c", PROBE.format(argv=["--help"], heavy=groups))
+    assert "HEAVY=\n" in result.stderr, result.stderr
+    result = run("-c", PROBE.format(argv=["org", "--help"], heavy=groups))
+    assert "HEAVY=icrm_cli.cli.org\n" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name", list(GROUPS))
+def test_root_help_shows_each_groups_own_help(name: str) -> None:
+    """The help texts in app.GROUPS are the ones the groups' Typer apps declare."""
+    module, text = GROUPS[name]
+    assert typer.main.get_command(importlib.import_module(module).app).help == text
+    assert load_group(name).name == name
+
+
+def test_root_help_lists_the_groups_as_click_would(cli: Cli) -> None:
+    """The listing from app.GROUPS equals Click's own, made from the loaded groups."""
+    listed = cli.ok("--help").stdout
+    for name in GROUPS:
+        load_group(name)
+    assert cli.ok("--help").stdout == listed
+    commands = listed.split("Commands:\n")[1].splitlines()
+    assert [line.split()[0] for line in commands] == ["demo", "inbox", "notify", *GROUPS]

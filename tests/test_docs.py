@@ -18,9 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 
-from icrm_cli.cli.app import app
+from tests.conftest import command_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -33,21 +32,14 @@ README_MAX_LINES = 250
 
 def _commands() -> list[str]:
     """Every leaf command as it is typed after ``icrm``, e.g. ``request new``."""
-    root = typer.main.get_command(app)
-    found: list[str] = []
-
-    def walk(command: object, path: list[str], parent: typer.Context | None) -> None:
-        if hasattr(command, "list_commands"):  # a group: its leaves are the commands
-            ctx = typer.Context(command, info_name=" ".join(["icrm", *path]), parent=parent)  # type: ignore[arg-type]
-            for name in command.list_commands(ctx):
-                child = command.get_command(ctx, name)  # type: ignore[attr-defined]
-                if child is not None and not getattr(child, "hidden", False):
-                    walk(child, [*path, name], ctx)
-        elif path:
-            found.append(" ".join(path))
-
-    walk(root, [], None)
-    return found
+    tree = command_tree()
+    return sorted(
+        " ".join(path)
+        for path, command in tree.items()
+        if path
+        and not hasattr(command, "list_commands")
+        and not any(getattr(tree[path[:i]], "hidden", False) for i in range(1, len(path) + 1))
+    )
 
 
 COMMANDS = _commands()

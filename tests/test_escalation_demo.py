@@ -18,7 +18,7 @@ def test_demo_escalations(cli: Cli, db_path: Path, frozen: Any, monkeypatch: pyt
 
     if not any(name == "escalations" for name, _ in demo.PARTS):
         monkeypatch.setattr(demo, "PARTS", [*demo.PARTS, ("escalations", escalations.build)])
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     try:
         result = demo.run_demo(db, requests=3000, seed=7, actor="demo")
     finally:

@@ -196,4 +196,4 @@ def test_request_list_is_byte_identical_to_the_general_renderer(
 def test_request_list_writes_nothing_before_an_error(cli: Cli, filed: list[int]) -> None:
     result = cli.fails("request", "list", "--format", "csv", "--to", "NOPE")
     assert result.stdout == ""
-    assert cli.fails("request", "list", "--format", "json", "--limit", "0").stdout == ""
+    assert cli.fails("request", "list", "--format", "json", "--limit", "-1").stdout == ""

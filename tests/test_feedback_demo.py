@@ -19,7 +19,7 @@ def test_demo_feedback(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     if not any(name == "feedback" for name, _ in demo.PARTS):
         monkeypatch.setattr(demo, "PARTS", [*demo.PARTS, ("feedback", feedback.build)])
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     try:
         result = demo.run_demo(db, requests=800, seed=11, actor="demo")
     finally:
@@ -30,7 +30,7 @@ def test_demo_feedback(cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch)
     complaints = [r for r in rows if r["kind"] == "complaint"]
     states = {(r["status"], r["responded_at"] is not None) for r in complaints}
     assert {("open", False), ("open", True), ("closed", True)} <= states
-    requests = {r["id"]: r for r in json.loads(cli.ok("request", "list", "--format", "json").stdout)}
+    requests = {r["id"]: r for r in json.loads(cli.ok("request", "list", "--all", "--format", "json").stdout)}
     for row in rows:
         if row["request_id"] is not None:
             request = requests[row["request_id"]]

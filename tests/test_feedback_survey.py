@@ -116,7 +116,7 @@ def test_import_without_bom_and_partial_answers(cli: Cli, survey: None, tmp_path
         f"{HEADER}\n2026-11,MKT,市场部,DEV,软件开发部,1,3,\n2026-11,CS,客户服务部,QA,测试部,2,,\n",
         encoding="utf-8",
     )
-    assert "1 rows without a score skipped" in cli.ok("feedback", "survey", "import", str(sheet)).stdout
+    assert "1 row without a score skipped" in cli.ok("feedback", "survey", "import", str(sheet)).stdout
     data = status(cli)
     assert (data["invited"], data["answered"], data["response_rate"]) == (2, 1, 0.5)
 
@@ -151,15 +151,10 @@ def test_bad_rows_reject_the_whole_file(cli: Cli, survey: None, tmp_path: Path, 
         (b"", "empty"),
         (b"\xef\xbb\xbf\r\n", "empty"),
         (b"customer,supplier,score\nCS,QA,4\n", "header must be exactly"),
-        (
-            "period,customer,customer_name,supplier,supplier_name,requests,score,comment\n2026-11,CS,客户服务部,QA,测试部,2,4,好\n".encode(
-                "gbk"
-            ),
-            "not UTF-8",
-        ),
+        (b"period,customer\n\xff\xfe\xff", "not text in an encoding icrm reads"),
         (f"{HEADER}\n2026-11,CS,客户服务部,QA,测试部,2,,\n".encode(), "no row has a score"),
     ],
-    ids=["empty", "bom-only", "wrong-header", "gbk", "no-scores"],
+    ids=["empty", "bom-only", "wrong-header", "undecodable", "no-scores"],
 )
 def test_bad_files(cli: Cli, survey: None, tmp_path: Path, content: bytes, message: str) -> None:
     sheet = tmp_path / "bad.csv"
@@ -190,3 +185,41 @@ def test_survey_changes_record_events(cli: Cli, survey: None, tmp_path: Path, db
         ("feedback", "given", "liu.yang"),
         ("survey", "answers_imported", "liu.yang"),
     ]
+
+
+def test_a_sheet_as_chinese_excel_saves_it(cli: Cli, survey: None, tmp_path: Path) -> None:
+    """GBK, a score written 4.0 and a trailing empty column: what WPS/Excel on Chinese Windows save."""
+    rows = [
+        HEADER + ",",
+        "2026-11,CS,客户服务部,QA,测试部,2,4.0,响应及时,",
+        "2026-11,MKT,市场部,DEV,软件开发部,1,3,,",
+    ]
+    sheet = tmp_path / "answers.csv"
+    sheet.write_bytes(("\r\n".join(rows) + "\r\n").encode("gbk"))
+    assert (
+        "recorded 2 ratings for survey 2026-11" in cli.ok("feedback", "survey", "import", str(sheet)).stdout
+    )
+    assert sorted((r["from_dept"], r["score"], r["note"]) for r in ratings(cli)) == [
+        ("CS", 4, "响应及时"),
+        ("MKT", 3, None),
+    ]
+
+
+@pytest.mark.parametrize("score", ["3.5", "4.01", "四"])
+def test_a_score_that_is_not_whole_is_still_refused(
+    cli: Cli, survey: None, tmp_path: Path, score: str
+) -> None:
+    sheet = tmp_path / "answers.csv"
+    sheet.write_text(f"{HEADER}\n2026-11,CS,客户服务部,QA,测试部,2,{score},\n", encoding="utf-8")
+    assert f"invalid score '{score}'" in cli.fails("feedback", "survey", "import", str(sheet)).stderr
+
+
+def test_a_value_in_an_extra_column_is_refused(cli: Cli, survey: None, tmp_path: Path) -> None:
+    sheet = tmp_path / "answers.csv"
+    sheet.write_text(f"{HEADER}\n2026-11,CS,客户服务部,QA,测试部,2,4,好,多余\n", encoding="utf-8")
+    assert "9 cells, expected 8" in cli.fails("feedback", "survey", "import", str(sheet)).stderr
+
+
+def test_an_endless_sheet_stops_at_the_cap(cli: Cli, survey: None) -> None:
+    result = cli.fails("feedback", "survey", "import", "/dev/zero")
+    assert "the file is larger than" in result.stderr

@@ -62,7 +62,7 @@ def test_import_all_rows(cli: Cli, org: object, tmp_path: Path) -> None:
 def test_import_bom_and_aliases(cli: Cli, org: object, tmp_path: Path) -> None:
     text = "\ufefffrom_dept,to_dept,Title\nCS,WH,补发货物\n\n"
     out = cli.ok("request", "import", str(write(tmp_path, text))).stdout
-    assert "imported 1 requests" in out
+    assert "imported 1 request (#" in out
     assert listed(cli)[0]["title"] == "补发货物"
 
 
@@ -126,10 +126,18 @@ def test_bad_files(cli: Cli, org: object, tmp_path: Path, db_path: Path, text: s
     assert dump(db_path) == before
 
 
-def test_non_utf8_and_missing(cli: Cli, org: object, tmp_path: Path, db_path: Path) -> None:
+def test_gbk_from_chinese_excel_is_read(cli: Cli, org: object, tmp_path: Path) -> None:
+    gbk = write(tmp_path, "from,to,title,description\nSALES,IT,开通账号,请尽快\n", encoding="gbk")
+    assert "imported 1 request" in cli.ok("request", "import", str(gbk)).stdout
+    row = json.loads(cli.ok("request", "list", "--format", "json").stdout)[0]
+    assert (row["title"], row["description"]) == ("开通账号", "请尽快")
+
+
+def test_undecodable_and_missing(cli: Cli, org: object, tmp_path: Path, db_path: Path) -> None:
     before = dump(db_path)
-    gbk = write(tmp_path, "from,to,title\nSALES,IT,开通账号\n", encoding="gbk")
-    assert "UTF-8" in cli.fails("request", "import", str(gbk)).stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"from,to,title\nSALES,IT,\xff\xff\xff\n")
+    assert "not text in an encoding icrm reads" in cli.fails("request", "import", str(bad)).stderr
     assert "no such file" in cli.fails("request", "import", str(tmp_path / "missing.csv")).stderr
     assert dump(db_path) == before
 

@@ -323,7 +323,7 @@ def test_show_tree_and_people(cli: Cli, org: Path) -> None:
     assert gm < biz < sales
     assert "报价支持" in table and "冯凯" in table
     shown = json.loads(cli.ok("org", "show", "--format", "json").stdout)
-    assert set(shown) == {"organization", "timezone", "departments", "people"}
+    assert set(shown) == {"organization", "timezone", "language", "notify", "departments", "people"}
     assert len(shown["departments"]) >= 8 and len(shown["people"]) >= 20
     sales_row = next(d for d in shown["departments"] if d["code"] == "SALES")
     assert sales_row["head"] == "zhang.wei" and sales_row["contact"] == "li.na"
@@ -360,3 +360,23 @@ def test_apply_org_unit_dry_run_and_session_left_usable(db_path: Path, org_file:
             assert not apply_org(sess, spec, actor="wang.qiang").changed
     finally:
         db.close()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: dept(d, "HR").update(colour="red"), "(HR).colour: unknown key"),
+        (lambda d: dept(d, "HR").update(code="1HR"), "'1HR' is not accepted: use 1-32 ASCII letters"),
+        (lambda d: dept(d, "HR").pop("head"), "(HR).head: is required"),
+        (lambda d: d.update(feedback={"min_group": "three"}), "'three' is not accepted: use a whole number"),
+    ],
+)
+def test_problems_are_written_for_a_person(
+    cli: Cli, org: Path, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], expected: str
+) -> None:
+    data = example()
+    mutate(data)
+    result = cli.fails("org", "apply", str(write(tmp_path / "bad.yaml", data)))
+    assert expected in result.stderr
+    for leak in ("Value error", "Extra inputs", "String should match", "Input should be", "Field required"):
+        assert leak not in result.stderr

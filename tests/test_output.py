@@ -41,7 +41,9 @@ REQUEST_KEYS = [
     "transfers",
     "reopened",
     "meeting_id",
+    "updated_at",
 ]
+NO_EDIT = {"field": None, "old": None, "new": None}  # the keys an `edited` event fills
 MARKUP_TITLE = "[研发部] [bold]紧急[/bold] 服务器扩容"
 
 
@@ -64,7 +66,7 @@ def filed(cli: Cli, org: object) -> list[int]:
 
 
 def test_json_list_keys_exact(cli: Cli, filed: list[int]) -> None:
-    rows = json.loads(cli.ok("request", "list", "--format", "json").stdout)
+    rows = json.loads(cli.ok("request", "list", "--sort", "created", "--desc", "--format", "json").stdout)
     assert [row["id"] for row in rows] == filed[::-1]
     for row in rows:
         assert list(row) == REQUEST_KEYS
@@ -81,7 +83,7 @@ def test_json_show_adds_events(cli: Cli, filed: list[int]) -> None:
     shown = json.loads(cli.ok("request", "show", str(filed[1]), "--format", "json").stdout)
     assert list(shown) == [*REQUEST_KEYS, "events", "escalations"]
     assert shown["escalations"] == []
-    plain = {"note": None, "from_dept": None, "to_dept": None}
+    plain = {"note": None, "from_dept": None, "to_dept": None, **NO_EDIT}
     assert shown["events"] == [
         {"at": "2026-11-16T09:00:00+08:00", "actor": "zhang.wei", "by": None, "kind": "created", **plain},
         {"at": "2026-11-16T09:00:00+08:00", "actor": "gao.yan", "by": None, "kind": "acknowledged", **plain},

@@ -26,7 +26,7 @@ from icrm_cli.domain.org.settings import load_policy
 from icrm_cli.domain.plan_catalog import PLAN_USERS
 from icrm_cli.domain.reading import open_reader
 from icrm_cli.domain.report.weekly import weekly_report
-from icrm_cli.domain.requests.query import FILTERS, RequestFilter, iter_requests, request_rows
+from icrm_cli.domain.requests.query import FILTERS, SORTS, RequestFilter, iter_requests, request_rows
 from icrm_cli.storage.engine import open_database
 from icrm_cli.storage.plan_compiler import compile_plan, shipped
 from icrm_cli.storage.plans import Compiled, Plan
@@ -126,10 +126,11 @@ def _filters(demo_db: Path) -> dict[str, dict[str, Any]]:
     import sqlite3
 
     with sqlite3.connect(demo_db) as conn:
-        customer, supplier, owner = conn.execute(
-            "SELECT from_dept, to_dept, owner FROM request ORDER BY transfers DESC, id LIMIT 1"
+        customer, supplier, owner, title = conn.execute(
+            "SELECT from_dept, to_dept, owner, title FROM request ORDER BY transfers DESC, id LIMIT 1"
         ).fetchone()
         meeting = conn.execute("SELECT meeting_id FROM request WHERE meeting_id IS NOT NULL").fetchone()[0]
+        requester = conn.execute("SELECT requester FROM request ORDER BY id DESC LIMIT 1").fetchone()[0]
     return {
         "statuses": {"statuses": ["open", "waiting", "in_progress"]},
         "from_dept": {"from_dept": customer},
@@ -142,6 +143,10 @@ def _filters(demo_db: Path) -> dict[str, dict[str, Any]]:
         "meeting_id": {"meeting_id": meeting},
         "ids": {"ids": list(range(1, 400, 3))},
         "escalated": {"escalated": True},
+        "priorities": {"priorities": ["urgent", "low"]},
+        "active": {"active": True},
+        "mine": {"mine": requester},
+        "search": {"search": title[:2]},
     }
 
 
@@ -186,6 +191,51 @@ def test_request_lists_are_the_same_through_both_readers(
     assert matched > len(_combinations()) // 2  # the comparison is not of empty lists
 
 
+@pytest.mark.parametrize("desc", [False, True])
+@pytest.mark.parametrize("sort", SORTS)
+def test_every_sort_is_the_same_through_both_readers(
+    demo_db: Path, readers: tuple[SqliteReader, SqlAlchemyReader], sort: str, desc: bool
+) -> None:
+    light, general = readers
+    values = _filters(demo_db)
+    for arguments in ({}, values["active"], {**values["search"], **values["priorities"]}):
+        for limit in (None, 9):
+            filt = RequestFilter(**arguments, sort=sort, desc=desc, limit=limit)
+            typed = list(iter_requests(light, filt, NOW))
+            assert typed == list(iter_requests(general, filt, NOW)), (sort, desc, arguments)
+            if general.dialect == "sqlite":  # raw driver values differ by driver; typed rows match above
+                rows = [request_rows(reader, filt, NOW) for reader in (light, general)]
+                assert [list(map(tuple, b)) for b in rows[0].batches] == [
+                    list(map(tuple, b)) for b in rows[1].batches
+                ]
+            again = request_rows(light, filt, NOW).batches
+            assert [row["id"] for row in typed] == [row[0] for batch in again for row in batch]
+    every = list(iter_requests(light, RequestFilter(sort=sort, desc=desc), NOW))
+    key = {"due": "due_at", "created": "created_at", "updated": "updated_at", "priority": "priority"}[sort]
+    rank = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+    def value(row: dict[str, Any]) -> Any:
+        return rank[row[key]] if sort == "priority" else row[key]
+
+    expected = sorted(every, key=lambda row: (value(row), row["id"]), reverse=desc)
+    assert [row["id"] for row in every] == [row["id"] for row in expected]
+
+
+def test_search_finds_what_python_finds(readers: tuple[SqliteReader, SqlAlchemyReader]) -> None:
+    light, general = readers
+    every = list(iter_requests(light, RequestFilter(), NOW))
+    for text in ("报价", "VPN", "vpn", "%", "_", "系统", "Q"):
+        wanted = text.lower()
+        expected = [
+            row["id"]
+            for row in every
+            if wanted in row["title"].lower() or wanted in (row["description"] or "").lower()
+        ]
+        filt = RequestFilter(search=text)
+        assert [row["id"] for row in iter_requests(light, filt, NOW)] == expected, text
+        assert [row["id"] for row in iter_requests(general, filt, NOW)] == expected, text
+
+
 def test_weekly_reports_are_the_same_through_both_readers(
     readers: tuple[SqliteReader, SqlAlchemyReader],
 ) -> None:
@@ -221,10 +271,17 @@ def _recent_titles(limit: int) -> Any:
     return select(REQUEST.c.id, REQUEST.c.created_at).where(REQUEST.c.created_at >= since).limit(limit)
 
 
-def test_a_new_file_is_created_and_a_pending_schema_upgraded_first(tmp_path: Path) -> None:
+def test_a_missing_file_is_not_created_and_a_pending_schema_is_upgraded_first(tmp_path: Path) -> None:
+    from icrm_cli.errors import DatabaseError
+    from icrm_cli.storage.engine import open_database
+
     target = tmp_path / "new.db"
+    with pytest.raises(DatabaseError, match="no icrm database"), open_reader(str(target)):
+        pass
+    assert not target.exists()
+    open_database(str(target), create=True, upgrade=False).close()  # a file with no schema yet
     with open_reader(str(target)) as reader:
-        assert isinstance(reader, SqliteReader)  # created and migrated by the usual path, then read light
+        assert isinstance(reader, SqliteReader)  # migrated by the usual path, then read light
         assert list(reader.rows(Plan("icrm_cli.domain.org.statements:departments"))) == []
 
 

@@ -167,6 +167,9 @@ def test_upgrade_from_first_schema(cli: Cli, db_path: Path) -> None:
             "note": None,
             "from_dept": None,
             "to_dept": None,
+            "field": None,
+            "old": None,
+            "new": None,
         }
     ]
     org = json.loads(cli.ok("org", "show", "--format", "json").stdout)

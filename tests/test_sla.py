@@ -100,7 +100,7 @@ def test_wait_resume_pushes_due_by_waited_time(cli: Cli, org: object, frozen: An
 
 @pytest.fixture
 def domain(db_path: Path, org_file: Path) -> Iterator[tuple[Session, Policy]]:
-    db = open_database(str(db_path))
+    db = open_database(str(db_path), create=True)
     with db.session(write=True) as sess:
         apply_org(sess, read_org_file(org_file), actor="admin")
         sess.flush()
@@ -232,18 +232,20 @@ def test_list_filters(cli: Cli, org: object, frozen: Any) -> None:
     frozen.shift(timedelta(days=1))
     b = new_request(cli, "--from", "HR", "--to", "FIN", "--title", "乙", "--owner", "lin.hui")
     cli.ok("request", "ack", str(b), actor="lin.hui")
-    assert listed(cli) == [b, a]
+    assert listed(cli) == [a, b]  # soonest due first
+    assert listed(cli, "--sort", "created", "--desc") == [b, a]
     assert listed(cli, "--from", "SALES") == [a]
     assert listed(cli, "--to", "FIN") == [b]
     assert listed(cli, "--owner", "lin.hui") == [b]
     assert listed(cli, "--status", "acknowledged") == [b]
-    assert listed(cli, "--status", "open", "--status", "acknowledged") == [b, a]
+    assert listed(cli, "--status", "open", "--status", "acknowledged") == [a, b]
     assert listed(cli, "--since", "2026-11-17") == [b]
     assert listed(cli, "--until", "2026-11-16") == [a]
-    assert listed(cli, "--limit", "1") == [b]
+    assert listed(cli, "--limit", "1") == [a]
+    assert listed(cli, "--limit", "0") == [a, b]  # no limit
     cli.fails("request", "list", "--status", "done", code=2)
     cli.fails("request", "list", "--from", "NOPE")
-    cli.fails("request", "list", "--limit", "0")
+    cli.fails("request", "list", "--limit", "-1")
     cli.fails("request", "list", "--since", "2026-11-18", "--until", "2026-11-17")
 
 

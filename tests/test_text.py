@@ -10,9 +10,14 @@ import pytest
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import InvalidValueError
 
+# Also refused: bidi embeddings, overrides, isolates and marks, zero-width characters, the in-text
+# BOM and the line and paragraph separators (format characters that can reorder or hide text).
+_INVISIBLE = {0x061C, *range(0x200B, 0x2010), *range(0x2028, 0x202F), *range(0x2060, 0x2065)}
+_INVISIBLE |= {*range(0x2066, 0x2070), 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB}
+
 
 def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Cs")
+    return unicodedata.category(char) in ("Cc", "Cs") or ord(char) in _INVISIBLE
 
 
 def test_every_code_point_is_judged_by_its_unicode_category() -> None:

@@ -2,8 +2,12 @@
 
 Only Typer and light modules are imported here, so ``icrm --help`` stays fast;
 commands import the domain layer and storage when they run. The command groups
-are imported and turned into Click groups only when used (``icrm report weekly``
-builds the ``report`` group alone, not the ~100 commands of all groups).
+are loaded lazily with Click's documented pattern ("Lazily loading subcommands"):
+the root group's ``list_commands`` names them and its ``get_command`` imports a
+group's module and turns its Typer app into a command with Typer's public
+``typer.main.get_command``. ``icrm report weekly`` builds the ``report`` group
+alone, not the ~100 commands of all groups; ``icrm --help`` lists the groups
+from :data:`GROUPS` without importing any of them.
 """
 
 from __future__ import annotations
@@ -11,29 +15,45 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from icrm_cli import __version__
+from icrm_cli.cli import complete
 from icrm_cli.cli import demo as demo_cli
+from icrm_cli.cli import inbox as inbox_cli
+from icrm_cli.cli import notify as notify_cli
 from icrm_cli.cli import whoami as whoami_cli
-from icrm_cli.cli.coercion import install as install_plain_coercion
 from icrm_cli.cli.common import AppState
 from icrm_cli.errors import IcrmError
 
-# The command groups in help order: name -> module whose ``app`` is the group's Typer.
-GROUPS = {
-    "org": "icrm_cli.cli.org",
-    "request": "icrm_cli.cli.request",
-    "meeting": "icrm_cli.cli.meeting",
-    "feedback": "icrm_cli.cli.feedback",
-    "escalate": "icrm_cli.cli.escalate",
-    "report": "icrm_cli.cli.report",
-    "db": "icrm_cli.cli.db",
+# The command groups in help order: name -> (module whose ``app`` is the group's Typer, the group's help).
+# The help text is the one given to the group's ``typer.Typer(help=...)`` (a test keeps them equal):
+# ``icrm --help`` lists the groups from here without importing their modules.
+GROUPS: dict[str, tuple[str, str]] = {
+    "org": ("icrm_cli.cli.org", "Departments, people, SLA and escalation rules from the org file."),
+    "request": ("icrm_cli.cli.request", "Requests between departments (内部联络单) and their lifecycle."),
+    "meeting": (
+        "icrm_cli.cli.meeting",
+        "Cross-department meetings (例会): agenda, minutes, action items, reminders, invites.",
+    ),
+    "feedback": (
+        "icrm_cli.cli.feedback",
+        "Feedback between departments: ratings, thanks, expectations, complaints, surveys.",
+    ),
+    "escalate": (
+        "icrm_cli.cli.escalate",
+        "Escalation ladder: 1 interface contacts, 2 department heads, 3 arbitration by the common superior.",
+    ),
+    "report": ("icrm_cli.cli.report", "The weekly report and data exports."),
+    "db": ("icrm_cli.cli.db", "The database: path, health check, backup, copy."),
 }
+
+# The groups built so far in this process (a command, or a test session, builds each one once).
+_BUILT: dict[str, Any] = {}
 
 
 def _debug() -> bool:
@@ -52,105 +72,48 @@ def _is_cli_exception(exc: Exception) -> bool:
     return type(exc).__module__.split(".")[0] in ("click", "typer")
 
 
-def _group_info(name: str) -> Any:
-    from typer.models import TyperInfo
-
-    return TyperInfo(importlib.import_module(GROUPS[name]).app, name=name)
-
-
-def _build_group(name: str) -> Any:
-    """The Click group of one command group, built as ``app.add_typer(module.app, name=name)`` would."""
-    from typer.main import get_group_from_info
-
-    return get_group_from_info(
-        _group_info(name),
-        pretty_exceptions_short=app.pretty_exceptions_short,
-        rich_markup_mode=app.rich_markup_mode,
-        suggest_commands=app.suggest_commands,
-    )
-
-
-def _group_summary(name: str) -> Any:
-    """A stand-in with the group's name and help only: enough for the command list of ``icrm --help``."""
-    from typer.main import solve_typer_info_defaults
-
-    solved = solve_typer_info_defaults(_group_info(name))
-    return TyperGroup(
-        name=name,
-        help=solved.help,
-        short_help=solved.short_help,
-        hidden=solved.hidden,
-        deprecated=solved.deprecated,
-    )
-
-
-class LazyCommands(MutableMapping[str, Any]):
-    """The root's sub-commands: a group is imported and built on first lookup.
-
-    Looking up one name (what running a command does) builds that group only;
-    iterating the names does not build anything; reading every value (``--help``,
-    tests walking the tree) builds them all.
-    """
-
-    def __init__(self, built: MutableMapping[str, Any]) -> None:
-        self._built: dict[str, Any] = dict(built)
-        self._names = [*self._built, *(name for name in GROUPS if name not in self._built)]
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._built:
-            if name not in GROUPS:
-                raise KeyError(name)
-            self._built[name] = _build_group(name)
-        return self._built[name]
-
-    def __setitem__(self, name: str, command: Any) -> None:
-        if name not in self._names:
-            self._names.append(name)
-        self._built[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        self._names.remove(name)
-        self._built.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._names))
-
-    def summary(self, name: str) -> Any:
-        """The command if built, else a stand-in for listing it (see :func:`_group_summary`)."""
-        if name in self._built or name not in GROUPS:
-            return self._built.get(name)
-        return _group_summary(name)
-
-    def __len__(self) -> int:
-        return len(self._names)
+def load_group(name: str) -> Any:
+    """The Click command of one command group: its module imported, its Typer app turned into a command."""
+    if name not in _BUILT:
+        module, _help = GROUPS[name]
+        command = typer.main.get_command(importlib.import_module(module).app)
+        command.name = name
+        _BUILT[name] = command
+    return _BUILT[name]
 
 
 class IcrmGroup(TyperGroup):
-    """Maps every error raised by a command to one ``Error:`` line and an exit code.
+    """The root group: lazily loaded command groups, and one error handler.
 
-    Its sub-commands are a :class:`LazyCommands`: a command group is built when
-    it is used, and ``icrm --help`` lists the groups from their help texts alone.
+    Every error raised by a command is mapped to one ``Error:`` line and an exit
+    code. The command groups of :data:`GROUPS` are loaded on first use (see the
+    module text); ``icrm --help`` lists them from their help texts alone.
     """
 
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(**attrs)
-        self.commands = LazyCommands(self.commands)
-        self._listing = False
-
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.commands)  # the names; nothing is built
+        return [*self.commands, *(name for name in GROUPS if name not in self.commands)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if self._listing and isinstance(self.commands, LazyCommands):
-            return self.commands.summary(cmd_name)
+        if cmd_name in GROUPS and cmd_name not in self.commands:
+            return load_group(cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        self._listing = True  # `icrm --help` lists the groups without building their commands
-        try:
-            super().format_commands(ctx, formatter)
-        finally:
-            self._listing = False
+        """The command list of ``icrm --help`` as Click writes it, without loading the groups."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name) or _BUILT.get(name)
+            if command is None:  # not loaded: a stand-in with the group's help is enough to list it
+                command = TyperGroup(name=name, help=GROUPS[name][1])
+            if not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -178,13 +141,15 @@ app = typer.Typer(
     name="icrm",
     help="Internal customer relationship management: keep cross-department work honest.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (values: cli/complete.py)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo_cli.demo)
 app.command("whoami")(whoami_cli.whoami)
+app.command("inbox")(inbox_cli.inbox)
+app.command("notify")(notify_cli.notify)
 
 
 def _version(value: bool) -> None:
@@ -213,6 +178,7 @@ def root(
             metavar="PERSON",
             help="Who is acting (a person id or login) [default: your login name; "
             "on PostgreSQL the database login].",
+            autocompletion=complete.person_ids,
         ),
     ] = None,
     version: Annotated[
@@ -223,10 +189,6 @@ def root(
     given = ctx.get_parameter_source("actor")
     source = "ICRM_USER" if getattr(given, "name", None) == "ENVIRONMENT" else "--as"
     ctx.obj = AppState(db=db, actor=actor, actor_source=source)
-
-
-# Plain values (text, numbers, flags, paths, choices) are coerced without importing pydantic.
-install_plain_coercion()
 
 
 def main() -> None:

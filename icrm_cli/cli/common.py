@@ -24,6 +24,22 @@ if TYPE_CHECKING:
     from icrm_cli.storage.plans import Reader
 
 
+def command_group(help: str) -> typer.Typer:
+    """The Typer app of a command group, with the root's settings.
+
+    The root loads each group with ``typer.main.get_command(group_app)`` (see
+    cli/app.py), so a group carries the settings ``add_typer`` would have passed
+    down: plain help (no Rich markup), no completion options, no pretty tracebacks.
+    """
+    return typer.Typer(
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+
+
 class ListFormat(StrEnum):
     table = "table"
     json = "json"
@@ -46,7 +62,7 @@ ShowFormatOpt = Annotated[ShowFormat, typer.Option("--format", "-f", help="Outpu
 DocFormatOpt = Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE instead of stdout.", dir_okay=False),
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", dir_okay=False),
 ]
 ExcelOpt = Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM for Excel.")]
 

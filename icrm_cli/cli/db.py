@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import allowed, database, state
+from icrm_cli.cli.common import allowed, command_group, database, state
+from icrm_cli.wording import counted
 
-app = typer.Typer(help="The database: path, health check, backup, copy.", no_args_is_help=True)
+app = command_group(help="The database: path, health check, backup, copy.")
 
 
 class CopyFormat(StrEnum):
@@ -94,9 +95,12 @@ def copy(
         from icrm_cli.errors import InvalidValueError
 
         raise InvalidValueError("TARGET is empty: give a database path or URL")
+    from icrm_cli.output.progress import progress_bar
+
     with database(ctx) as db:
         allowed(ctx, db, "db copy", "the database")
-        copied = copy_database(db, target)
+        with progress_bar("Copying rows") as bar:
+            copied = copy_database(db, target, progress=bar.advance)
     if fmt is CopyFormat.json:
         emit_message(json.dumps([{"table": c.table, "rows": c.rows} for c in copied], ensure_ascii=False))
         return
@@ -106,7 +110,7 @@ def copy(
     from icrm_cli.storage.targets import shown
 
     total = sum(c.rows for c in copied)
-    emit_message(f"Copied {total} rows in {len(copied)} tables into {shown(target)}.")
+    emit_message(f"Copied {counted(total, 'row')} in {counted(len(copied), 'table')} into {shown(target)}.")
 
 
 def _shown(path: object) -> str:

@@ -12,10 +12,11 @@ from icrm_cli.cli.common import database, state
 def demo(
     ctx: typer.Context,
     requests: Annotated[
-        int, typer.Option("--requests", min=1, max=5_000_000, help="How many requests to generate.")
+        int,
+        typer.Option("--requests", metavar="N", min=1, max=5_000_000, help="How many requests to generate."),
     ] = 3000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same seed gives the same history.")
+        int, typer.Option("--seed", metavar="N", help="Random seed: the same seed gives the same history.")
     ] = 7,
     no_report: Annotated[bool, typer.Option("--no-report", help="Only build the data.")] = False,
 ) -> None:
@@ -25,9 +26,11 @@ def demo(
     from icrm_cli.cli.report import print_weekly_report
     from icrm_cli.demo import run_demo
     from icrm_cli.domain.org.settings import load_policy
+    from icrm_cli.output.progress import progress_bar
 
     with database(ctx, create=True) as db:
-        result = run_demo(db, requests=requests, seed=seed, actor=state(ctx).who)
+        with progress_bar("Demo") as bar:
+            result = run_demo(db, requests=requests, seed=seed, actor=state(ctx).who, progress=bar)
         if result.created:
             sys.stderr.write(f"Demo data written to {db.target}: {result.describe()}\n")
         else:

@@ -13,21 +13,22 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
     from icrm_cli.output import Column, Section
 
-app = typer.Typer(
-    help="Escalation ladder: 1 interface contacts, 2 department heads, 3 arbitration by the common superior.",
-    no_args_is_help=True,
+app = command_group(
+    help="Escalation ladder: 1 interface contacts, 2 department heads, 3 arbitration by the common superior."
 )
 
 IdArg = Annotated[int, typer.Argument(help="Escalation id.", metavar="ID")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")]
 
 
 def _columns() -> tuple[tuple[Column, ...], tuple[Column, ...], tuple[Column, ...]]:
@@ -103,7 +104,8 @@ def open_(
     ctx: typer.Context,
     reason: ReasonOpt,
     request_id: Annotated[
-        int | None, typer.Option("--request", metavar="ID", help="The request (customer vs supplier).")
+        int | None,
+        typer.Option("--request", metavar="ID", help="The request (customer vs supplier)."),
     ] = None,
     between: Annotated[
         tuple[str, str] | None,
@@ -160,11 +162,16 @@ def resolve(
     ctx: typer.Context,
     escalation_id: IdArg,
     decision: Annotated[
-        str | None, typer.Option("--decision", help="What was decided (required; checked with the rest).")
+        str | None,
+        typer.Option(
+            "--decision", metavar="TEXT", help="What was decided (required; checked with the rest)."
+        ),
     ] = None,
     contingency: Annotated[
         str | None,
-        typer.Option("--contingency", help="Emergency measure / fallback plan (应急措施和备选方案)."),
+        typer.Option(
+            "--contingency", metavar="TEXT", help="Emergency measure / fallback plan (应急措施和备选方案)."
+        ),
     ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
@@ -183,9 +190,10 @@ def list_(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only open escalations.")] = False,
     level: Annotated[
-        int | None, typer.Option("--level", min=1, max=3, metavar="N", help="Only this level (1-3).")
+        int | None,
+        typer.Option("--level", min=1, max=3, metavar="N", help="Only this level (1-3)."),
     ] = None,
-    dept: Annotated[str | None, typer.Option("--dept", help="Only those involving this department.")] = None,
+    dept: Annotated[str | None, DeptOpt("--dept", "Only those involving this department.")] = None,
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -237,6 +245,7 @@ def sweep(
         bool, typer.Option("--dry-run", help="Print what would be done; write nothing.")
     ] = False,
     fmt: ListFormatOpt = ListFormat.table,
+    excel: ExcelOpt = False,
 ) -> None:
     """Escalate overdue requests by the org file's rules (for cron; prints nothing when idle)."""
     from icrm_cli.domain.escalation.sweep import sweep as run_sweep
@@ -244,7 +253,7 @@ def sweep(
 
     with session(ctx, write=not dry_run) as (sess, policy):
         actions = run_sweep(sess, policy, actor=state(ctx).who, dry_run=dry_run)
-    opts = output_options(policy, fmt)
+    opts = output_options(policy, fmt, excel=excel)
     if opts.fmt == "json":
         emit_object([action.as_dict() for action in actions], opts)
     elif not actions:

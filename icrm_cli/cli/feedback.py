@@ -15,18 +15,17 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
     from icrm_cli.output import Column
 
-app = typer.Typer(
-    help="Feedback between departments: ratings, thanks, expectations, complaints, surveys.",
-    no_args_is_help=True,
-)
+app = command_group(help="Feedback between departments: ratings, thanks, expectations, complaints, surveys.")
 app.add_typer(feedback_survey.app, name="survey")
 
 
@@ -38,8 +37,8 @@ class Kind(StrEnum):
 
 
 IdArg = Annotated[int, typer.Argument(help="Feedback id.", metavar="ID")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Given at or after.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Given at or before.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", metavar="WHEN", help="Given at or after.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", metavar="WHEN", help="Given at or before.")]
 
 
 def _columns(open_view: bool) -> tuple[Column, ...]:
@@ -90,26 +89,32 @@ def _fields() -> tuple[Column, ...]:
 @app.command("give")
 def give(
     ctx: typer.Context,
-    from_dept: Annotated[
-        str | None, typer.Option("--from", help="Customer department giving the feedback.")
-    ] = None,
-    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department it is about.")] = None,
+    from_dept: Annotated[str | None, DeptOpt("--from", "Customer department giving the feedback.")] = None,
+    to_dept: Annotated[str | None, DeptOpt("--to", "Supplier department it is about.")] = None,
     score: Annotated[
         str | None, typer.Option("--score", metavar="1-5", help="Satisfaction 1..5 (required for a rating).")
     ] = None,
     request_id: Annotated[
         int | None,
         typer.Option(
-            "--request", metavar="ID", help="About this resolved request (--from/--to default to it)."
+            "--request",
+            metavar="ID",
+            help="About this resolved request (--from/--to default to it).",
         ),
     ] = None,
     kind: Annotated[Kind, typer.Option("--kind", help="What kind of feedback.")] = Kind.rating,
-    behavior: Annotated[str | None, typer.Option("--behavior", help="What was done (行为).")] = None,
-    impact: Annotated[str | None, typer.Option("--impact", help="What it caused (影响).")] = None,
-    expectation: Annotated[
-        str | None, typer.Option("--expectation", help="What you expect next time (期待).")
+    behavior: Annotated[
+        str | None, typer.Option("--behavior", metavar="TEXT", help="What was done (行为).")
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Free text; a complaint's description.")] = None,
+    impact: Annotated[
+        str | None, typer.Option("--impact", metavar="TEXT", help="What it caused (影响).")
+    ] = None,
+    expectation: Annotated[
+        str | None, typer.Option("--expectation", metavar="TEXT", help="What you expect next time (期待).")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="Free text; a complaint's description.")
+    ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Rate a supplier department, thank it, state an expectation, or file a complaint."""
@@ -144,8 +149,8 @@ def give(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department.")] = None,
-    from_dept: Annotated[str | None, typer.Option("--from", help="Customer department.")] = None,
+    to_dept: Annotated[str | None, DeptOpt("--to", "Supplier department.")] = None,
+    from_dept: Annotated[str | None, DeptOpt("--from", "Customer department.")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
     open_only: Annotated[
         bool, typer.Option("--open", help="Complaints not yet closed, oldest first, with age.")
@@ -201,7 +206,9 @@ def show(ctx: typer.Context, feedback_id: IdArg, fmt: ShowFormatOpt = ShowFormat
 def respond(
     ctx: typer.Context,
     feedback_id: IdArg,
-    note: Annotated[str, typer.Option("--note", help="The answer: what was found and what will be done.")],
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="The answer: what was found and what will be done.")
+    ],
 ) -> None:
     """Answer a complaint (someone of the supplier department; use --as)."""
     from icrm_cli.domain.feedback.entries import respond as respond_to

@@ -13,14 +13,15 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
 )
+from icrm_cli.wording import counted
 
-app = typer.Typer(
-    help="Satisfaction surveys (满意度调查): start, export to a spreadsheet, import answers, status.",
-    no_args_is_help=True,
+app = command_group(
+    help="Satisfaction surveys (满意度调查): start, export to a spreadsheet, import answers, status."
 )
 
 PeriodOpt = Annotated[str, typer.Option("--period", metavar="NAME", help="Survey name, e.g. 2026-Q4.")]
@@ -36,10 +37,12 @@ def start(
     ctx: typer.Context,
     period: PeriodOpt,
     since: Annotated[
-        str | None, typer.Option("--since", help="Window start [default: from a period like 2026-Q4].")
+        str | None,
+        typer.Option("--since", metavar="WHEN", help="Window start [default: from a period like 2026-Q4]."),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Window end [default: from a period like 2026-Q4].")
+        str | None,
+        typer.Option("--until", metavar="WHEN", help="Window end [default: from a period like 2026-Q4]."),
     ] = None,
 ) -> None:
     """Invite every customer → supplier pair with requests resolved in the window."""
@@ -58,7 +61,7 @@ def start(
         )
         message = (
             f"Started survey {survey.period} #{survey.id} ({clock.short(survey.since)} – "
-            f"{clock.short(survey.until)}): {invited} department pairs invited"
+            f"{clock.short(survey.until)}): {counted(invited, 'department pair')} invited"
         )
     emit_message(message)
 
@@ -94,9 +97,10 @@ def import_(
 
     with session(ctx, write=True) as (sess, policy):
         result = import_answers(sess, policy, file, actor=state(ctx).who)
-    skipped = f"; {result.skipped} rows without a score skipped" if result.skipped else ""
+    skipped = f"; {counted(result.skipped, 'row')} without a score skipped" if result.skipped else ""
     emit_message(
-        f"{file}: recorded {result.answered} ratings for survey {', '.join(result.periods)}{skipped}"
+        f"{file}: recorded {counted(result.answered, 'rating')} "
+        f"for survey {', '.join(result.periods)}{skipped}"
     )
 
 

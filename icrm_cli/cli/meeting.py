@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from icrm_cli.cli import complete
 from icrm_cli.cli.common import (
     DocFormat,
     DocFormatOpt,
@@ -16,14 +17,16 @@ from icrm_cli.cli.common import (
     OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt
+from icrm_cli.wording import counted
 
-app = typer.Typer(
-    help="Cross-department meetings (例会): agenda, minutes, action items, reminders, invites.",
-    no_args_is_help=True,
+app = command_group(
+    help="Cross-department meetings (例会): agenda, minutes, action items, reminders, invites."
 )
 
 IdArg = Annotated[int, typer.Argument(help="Meeting id.", metavar="ID")]
@@ -32,26 +35,37 @@ IdArg = Annotated[int, typer.Argument(help="Meeting id.", metavar="ID")]
 @app.command("new")
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option("--title", help="What the meeting is about.")],
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What the meeting is about.")],
     at: Annotated[
-        str, typer.Option("--at", help="When it starts (org time zone unless an offset is given).")
+        str,
+        typer.Option(
+            "--at", metavar="WHEN", help="When it starts (org time zone unless an offset is given)."
+        ),
     ],
     duration: Annotated[
-        str, typer.Option("--duration", help="How long, e.g. 60m, 2h (at most 24h).")
+        str, typer.Option("--duration", metavar="DURATION", help="How long, e.g. 60m, 2h (at most 24h).")
     ] = "60m",
     series: Annotated[
         str | None,
-        typer.Option("--series", help="Recurring series (例会) it belongs to; carries items over."),
+        typer.Option(
+            "--series", metavar="NAME", help="Recurring series (例会) it belongs to; carries items over."
+        ),
     ] = None,
     dept: Annotated[
         list[str] | None,
-        typer.Option("--dept", help="Department taking part (repeatable) [default: the attendees']."),
+        DeptOpt("--dept", "Department taking part (repeatable) [default: the attendees']."),
     ] = None,
     attendee: Annotated[
         list[str] | None,
-        typer.Option("--attendee", help="Person invited (repeatable) [default: the departments' contacts]."),
+        typer.Option(
+            "--attendee",
+            metavar="PERSON",
+            help="Person invited (repeatable) [default: the departments' contacts].",
+        ),
     ] = None,
-    location: Annotated[str | None, typer.Option("--location", help="Room or video link.")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", metavar="TEXT", help="Room or video link.")
+    ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Schedule a meeting; the --as person is the organiser (customer of its action items)."""
@@ -82,8 +96,60 @@ def new(
     else:
         emit_message(
             f"Created meeting #{created['id']} {created['title']} at {clock.short(created['starts_at'])} "
-            f"({', '.join(created['departments'])}; {len(created['attendees'])} attendees)"
+            f"({', '.join(created['departments'])}; {counted(len(created['attendees']), 'attendee')})"
         )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="A new title.")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="WHEN", help="A new start (the length is kept).")
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", metavar="DURATION", help="A new length, e.g. 90m.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", metavar="TEXT", help="A new room or link.")
+    ] = None,
+    add_dept: Annotated[
+        list[str] | None, DeptOpt("--add-dept", "Department to add (repeatable); its contact attends.")
+    ] = None,
+    remove_dept: Annotated[
+        list[str] | None, DeptOpt("--remove-dept", "Department to remove (repeatable), with its people.")
+    ] = None,
+) -> None:
+    """Rename, move or relocate a meeting, or change its departments; `meeting ics` then updates it."""
+    if not any(v is not None for v in (title, at, duration, location)) and not add_dept and not remove_dept:
+        raise typer.BadParameter(
+            "give at least one of --title, --at, --duration, --location, --add-dept, --remove-dept",
+            ctx,
+            param_hint="'edit'",
+        )
+    from icrm_cli.domain.meetings.edit import edit as edit_meeting
+    from icrm_cli.output import emit_message
+    from icrm_cli.timeutil import parse_duration
+
+    with session(ctx, write=True) as (sess, policy):
+        clock = policy.clock
+        result = edit_meeting(
+            sess,
+            policy,
+            meeting_id,
+            actor=state(ctx).who,
+            title=title,
+            starts_at=clock.parse(at, edge="start", what="--at") if at is not None else None,
+            duration=parse_duration(duration, what="--duration") if duration is not None else None,
+            location=location,
+            add_departments=add_dept or [],
+            remove_departments=remove_dept or [],
+        )
+        names = ", ".join(dict.fromkeys(name for name, _old, _new in result.changes))
+        starts = clock.short(result.meeting.starts_at)
+    done = f"Meeting #{meeting_id}: edited {names} (starts {starts})."
+    emit_message(done if result.changes else "no change")
 
 
 @app.command("list")
@@ -92,7 +158,7 @@ def list_(
     upcoming: Annotated[
         bool, typer.Option("--upcoming", help="Only scheduled meetings not started yet, soonest first.")
     ] = False,
-    series: Annotated[str | None, typer.Option("--series", help="Only this series.")] = None,
+    series: Annotated[str | None, typer.Option("--series", metavar="NAME", help="Only this series.")] = None,
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,
     excel: ExcelOpt = False,
@@ -174,10 +240,18 @@ def agenda(
 def action(
     ctx: typer.Context,
     meeting_id: IdArg,
-    title: Annotated[str, typer.Option("--title", help="What has to be done.")],
-    owner: Annotated[str, typer.Option("--owner", help="Who does it; their department is the supplier.")],
-    due: Annotated[str, typer.Option("--due", help="By when.")],
-    description: Annotated[str | None, typer.Option("--description", help="Details.")] = None,
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What has to be done.")],
+    owner: Annotated[
+        str,
+        typer.Option(
+            "--owner",
+            metavar="PERSON",
+            help="Who does it; their department is the supplier.",
+            autocompletion=complete.person_ids,
+        ),
+    ],
+    due: Annotated[str, typer.Option("--due", metavar="WHEN", help="By when.")],
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT", help="Details.")] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Record an action item: a request from the organiser's department to the owner's."""
@@ -208,6 +282,9 @@ def action(
         )
 
 
+NOTES_FILE_BYTES = 256 * 1024  # notes hold at most 20,000 characters
+
+
 def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
     from icrm_cli.errors import InvalidValueError
 
@@ -215,25 +292,30 @@ def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
         raise InvalidValueError("give --notes or --notes-file, not both")
     if notes_file is None:
         return notes
-    try:
-        return notes_file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidValueError(f"cannot read {str(notes_file)!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InvalidValueError(f"{str(notes_file)!r} is not UTF-8 text") from None
+    from icrm_cli.inputs import read_text_file
+
+    return read_text_file(notes_file, NOTES_FILE_BYTES, what="--notes-file")
 
 
 @app.command("minutes")
 def minutes(
     ctx: typer.Context,
     meeting_id: IdArg,
-    notes: Annotated[str | None, typer.Option("--notes", help="The notes (Markdown allowed).")] = None,
+    notes: Annotated[
+        str | None, typer.Option("--notes", metavar="TEXT", help="The notes (Markdown allowed).")
+    ] = None,
     notes_file: Annotated[
         Path | None,
-        typer.Option("--notes-file", help="Read the notes from a UTF-8 (Markdown) file.", dir_okay=False),
+        typer.Option(
+            "--notes-file",
+            metavar="FILE",
+            help="Read the notes from a UTF-8 (Markdown) file.",
+            dir_okay=False,
+        ),
     ] = None,
     decision: Annotated[
-        list[str] | None, typer.Option("--decision", help="A decision (repeatable; replaces earlier ones).")
+        list[str] | None,
+        typer.Option("--decision", metavar="TEXT", help="A decision (repeatable; replaces earlier ones)."),
     ] = None,
 ) -> None:
     """Record or amend the minutes: notes and decisions (the history keeps every version)."""
@@ -271,7 +353,7 @@ def attend(
 def cancel(
     ctx: typer.Context,
     meeting_id: IdArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")],
 ) -> None:
     """Cancel a scheduled meeting."""
     from icrm_cli.domain.meetings.schedule import cancel as cancel_meeting
@@ -294,7 +376,12 @@ def _remind_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def remind(
     ctx: typer.Context,
     within: Annotated[
-        str, typer.Option("--within", metavar="DURATION", help="Meetings starting within this time from now.")
+        str,
+        typer.Option(
+            "--within",
+            metavar="DURATION",
+            help="Meetings starting within this time from now.",
+        ),
     ] = "24h",
     fmt: ListFormatOpt = ListFormat.table,
     output: OutputOpt = None,

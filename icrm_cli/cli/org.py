@@ -7,11 +7,18 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import ListFormat, ListFormatOpt, OutputOpt, output_options, session, state
-
-app = typer.Typer(
-    help="Departments, people, SLA and escalation rules from the org file.", no_args_is_help=True
+from icrm_cli.cli.common import (
+    ExcelOpt,
+    ListFormat,
+    ListFormatOpt,
+    OutputOpt,
+    command_group,
+    output_options,
+    session,
+    state,
 )
+
+app = command_group(help="Departments, people, SLA and escalation rules from the org file.")
 
 
 @app.command("apply")
@@ -67,6 +74,7 @@ def show(
     fmt: ListFormatOpt = ListFormat.table,
     people: Annotated[bool, typer.Option("--people", help="List people only (handy with csv).")] = False,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """Departments as a tree (head, contact, channel, services) and people."""
     from icrm_cli.domain.org.apply import show_org
@@ -75,12 +83,14 @@ def show(
 
     with session(ctx) as (sess, policy):
         view = show_org(sess)
-    opts = output_options(policy, fmt, output)
+    opts = output_options(policy, fmt, output, excel)
     if opts.fmt == "json" and not people:
         emit_object(
             {
                 "organization": view.organization,
                 "timezone": view.timezone,
+                "language": view.language,
+                "notify": view.notify,
                 "departments": view.departments,
                 "people": view.people,
             },

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icrm_cli.cli.common import ExcelOpt, OutputOpt, output_options, reading, state
+from icrm_cli.cli.common import ExcelOpt, OutputOpt, command_group, output_options, reading, state
+from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from icrm_cli.domain.org.settings import Policy
 
-app = typer.Typer(help="The weekly report and data exports.", no_args_is_help=True)
+app = command_group(help="The weekly report and data exports.")
 
 
 class WeeklyFormat(StrEnum):
@@ -40,23 +41,27 @@ def weekly(
             "--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 [default: last complete week]."
         ),
     ] = None,
-    dept: Annotated[str | None, typer.Option("--dept", help="Only this department's row.")] = None,
+    dept: Annotated[str | None, DeptOpt("--dept", "Only this department's row.")] = None,
     fmt: Annotated[WeeklyFormat, typer.Option("--format", "-f", help="Output format.")] = WeeklyFormat.table,
     output: OutputOpt = None,
+    excel: ExcelOpt = False,
 ) -> None:
     """The weekly scorecard: every department as supplier and customer, the matrix, kicked balls."""
     from icrm_cli.domain.report.weekly import weekly_report
 
     with reading(ctx) as (conn, policy):
         report = weekly_report(conn, policy, week, dept, trend=fmt in (WeeklyFormat.json, WeeklyFormat.html))
-    render_weekly(report.as_dict(), policy, fmt.value, output)
+    render_weekly(report.as_dict(), policy, fmt.value, output, excel)
 
 
-def render_weekly(data: dict[str, object], policy: Policy, fmt: str, output: Path | None = None) -> None:
-    """Print a weekly report (``WeeklyReport.as_dict()``) in one of the report formats."""
+def render_weekly(
+    data: dict[str, object], policy: Policy, fmt: str, output: Path | None = None, excel: bool = False
+) -> None:
+    """Print a weekly report (``WeeklyReport.as_dict()``) in one of the report formats (``excel``: a
+    BOM before CSV)."""
     from icrm_cli.output import emit_rows, emit_text
 
-    opts = output_options(policy, fmt, output)
+    opts = output_options(policy, fmt, output, excel)
     if fmt == "json":
         from icrm_cli.output.report_json import report_json
 
@@ -96,8 +101,12 @@ def export(
         str,
         typer.Argument(help="requests, feedback, meetings, escalations or events.", metavar="TABLE"),
     ],
-    since: Annotated[str | None, typer.Option("--since", help="Created (or happened) at or after.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Created (or happened) at or before.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="Created (or happened) at or after.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="WHEN", help="Created (or happened) at or before.")
+    ] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.csv,
     excel: ExcelOpt = False,
     output: OutputOpt = None,

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from icrm_cli.cli import complete
 from icrm_cli.cli.common import (
-    ExcelOpt,
-    ListFormat,
-    ListFormatOpt,
-    OutputOpt,
     ShowFormat,
     ShowFormatOpt,
+    command_group,
     output_options,
-    reading,
     session,
     state,
 )
+from icrm_cli.cli.request_list import DeptOpt, Priority, list_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -29,49 +26,37 @@ if TYPE_CHECKING:
     from icrm_cli.storage.models import Request
     from icrm_cli.timeutil import Clock
 
-app = typer.Typer(help="Requests between departments (内部联络单) and their lifecycle.", no_args_is_help=True)
+app = command_group(help="Requests between departments (内部联络单) and their lifecycle.")
 
 
-class Priority(StrEnum):
-    urgent = "urgent"
-    high = "high"
-    normal = "normal"
-    low = "low"
-
-
-class Status(StrEnum):
-    open = "open"
-    acknowledged = "acknowledged"
-    in_progress = "in_progress"
-    waiting = "waiting"
-    resolved = "resolved"
-    closed = "closed"
-    rejected = "rejected"
-    cancelled = "cancelled"
-    unachievable = "unachievable"
-
-
-IdArg = Annotated[int, typer.Argument(help="Request id.", metavar="ID")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the history).")]
+IdArg = Annotated[
+    int, typer.Argument(help="Request id.", metavar="ID", autocompletion=complete.open_request_ids)
+]
+ReasonOpt = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")]
 
 
 @app.command("new")
 def new(
     ctx: typer.Context,
-    from_dept: Annotated[str, typer.Option("--from", help="Customer department (who asks).")],
-    to_dept: Annotated[str, typer.Option("--to", help="Supplier department (who serves).")],
-    title: Annotated[str, typer.Option("--title", help="What is asked, in one line.")],
-    description: Annotated[str | None, typer.Option("--description", help="Details.")] = None,
+    from_dept: Annotated[str, DeptOpt("--from", "Customer department (who asks).")],
+    to_dept: Annotated[str, DeptOpt("--to", "Supplier department (who serves).")],
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What is asked, in one line.")],
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT", help="Details.")] = None,
     owner: Annotated[
         str | None,
-        typer.Option("--owner", help="Person responsible [default: the supplier's interface contact]."),
+        typer.Option(
+            "--owner",
+            metavar="PERSON",
+            help="Person responsible [default: the supplier's interface contact].",
+            autocompletion=complete.person_ids,
+        ),
     ] = None,
     priority: Annotated[
         Priority, typer.Option("--priority", help="Sets the default due time via the SLA.")
     ] = Priority.normal,
     due: Annotated[
         str | None,
-        typer.Option("--due", help="When it must be resolved [default: SLA resolve time]."),
+        typer.Option("--due", metavar="WHEN", help="When it must be resolved [default: SLA resolve time]."),
     ] = None,
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
@@ -106,65 +91,7 @@ def new(
         )
 
 
-@app.command("list")
-def list_(
-    ctx: typer.Context,
-    status: Annotated[
-        list[Status] | None, typer.Option("--status", help="Only these statuses (repeatable).")
-    ] = None,
-    from_dept: Annotated[str | None, typer.Option("--from", help="Customer department.")] = None,
-    to_dept: Annotated[str | None, typer.Option("--to", help="Supplier department.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Owner (person id).")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Past due and not resolved.")] = False,
-    due_within: Annotated[
-        str | None,
-        typer.Option(
-            "--due-within",
-            metavar="DURATION",
-            help="Not resolved and due within this time from now, e.g. 4h.",
-        ),
-    ] = None,
-    escalated: Annotated[
-        bool, typer.Option("--escalated", help="Only requests with an open escalation.")
-    ] = False,
-    since: Annotated[str | None, typer.Option("--since", help="Created at or after.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Created at or before.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.")] = None,
-    fmt: ListFormatOpt = ListFormat.table,
-    output: OutputOpt = None,
-    excel: ExcelOpt = False,
-) -> None:
-    """List requests, newest first (overdue / due-soon lists: most urgent first)."""
-    from icrm_cli.domain.requests.query import RequestFilter, iter_requests, request_rows
-    from icrm_cli.output import emit_rows
-    from icrm_cli.output.columns import REQUEST_COLUMNS
-    from icrm_cli.timeutil import parse_duration
-
-    with reading(ctx) as (reader, policy):
-        clock = policy.clock
-        filt = RequestFilter(
-            statuses=[s.value for s in status or []],
-            from_dept=from_dept,
-            to_dept=to_dept,
-            owner=owner,
-            overdue=overdue,
-            escalated=escalated,
-            due_within=parse_duration(due_within, what="--due-within") if due_within else None,
-            since=clock.parse(since, edge="start", what="--since") if since else None,
-            until=clock.parse(until, edge="end", what="--until") if until else None,
-            limit=limit,
-        )
-        opts = output_options(policy, fmt, output, excel)
-        if opts.fmt in ("csv", "json"):
-            # Streamed from the cursor by the export writer: constant memory at any row count.
-            from icrm_cli.output.report_export import write_export
-
-            rows = request_rows(reader, filt, clock.now())
-            write_export(rows.keys, rows.kinds, rows.batches, opts, total=rows.total, label="requests")
-            return
-        emit_rows(
-            iter_requests(reader, filt, clock.now()), REQUEST_COLUMNS, opts, empty="No matching requests."
-        )
+app.command("list")(list_)
 
 
 @app.command("show")
@@ -236,7 +163,9 @@ def start(ctx: typer.Context, request_id: IdArg) -> None:
 def resolve(
     ctx: typer.Context,
     request_id: IdArg,
-    note: Annotated[str, typer.Option("--note", help="The result, reported back to the customer.")],
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="The result, reported back to the customer.")
+    ],
 ) -> None:
     """Report the result back (→ resolved); the customer then closes or reopens."""
     _step(ctx, request_id, "resolve", note)
@@ -251,7 +180,8 @@ def close(
         typer.Option("--unachievable", help="Formal close-out of work that cannot be done (善后处理)."),
     ] = False,
     note: Annotated[
-        str | None, typer.Option("--note", help="Close-out note (required with --unachievable).")
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="Close-out note (required with --unachievable)."),
     ] = None,
 ) -> None:
     """The customer confirms a resolved request (→ closed), or closes it out as unachievable."""
@@ -295,7 +225,7 @@ def resume(ctx: typer.Context, request_id: IdArg) -> None:
 def transfer(
     ctx: typer.Context,
     request_id: IdArg,
-    to_dept: Annotated[str, typer.Option("--to", help="The department that should serve it.")],
+    to_dept: Annotated[str, DeptOpt("--to", "The department that should serve it.")],
     reason: ReasonOpt,
 ) -> None:
     """Hand the request to another department; its interface contact becomes the owner."""
@@ -306,7 +236,12 @@ def transfer(
 def assign(
     ctx: typer.Context,
     request_id: IdArg,
-    owner: Annotated[str, typer.Option("--owner", help="The new owner (person id).")],
+    owner: Annotated[
+        str,
+        typer.Option(
+            "--owner", metavar="PERSON", help="The new owner (person id).", autocompletion=complete.person_ids
+        ),
+    ],
 ) -> None:
     """Give the request a new owner."""
     from icrm_cli.domain.requests.lifecycle import assign as assign_owner
@@ -322,7 +257,7 @@ def assign(
 def due(
     ctx: typer.Context,
     request_id: IdArg,
-    when: Annotated[str, typer.Option("--due", help="The new due time.")],
+    when: Annotated[str, typer.Option("--due", metavar="WHEN", help="The new due time.")],
     reason: ReasonOpt,
 ) -> None:
     """Move the due time (with a reason, kept in the history)."""
@@ -333,6 +268,47 @@ def due(
         return change_due(sess, policy, request_id, due=at, reason=reason, actor=actor)
 
     _change(ctx, action, lambda r, clock: f"Request #{r.id} is now due {clock.short(r.due_at)}.")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    request_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="A new title.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="A new description.")
+    ] = None,
+    priority: Annotated[
+        Priority | None,
+        typer.Option("--priority", help="A new priority; the SLA due time follows unless set by hand."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="TEXT", help="Why (recorded in the history).")
+    ] = None,
+) -> None:
+    """Fix the title or description, or change the priority (each change is kept in the history)."""
+    if title is None and description is None and priority is None:
+        raise typer.BadParameter(
+            "give at least one of --title, --description, --priority", ctx, param_hint="'edit'"
+        )
+    from icrm_cli.domain.requests.edit import edit as edit_request
+    from icrm_cli.output import emit_message
+
+    with session(ctx, write=True) as (sess, policy):
+        result = edit_request(
+            sess,
+            policy,
+            request_id,
+            actor=state(ctx).who,
+            title=title,
+            description=description,
+            priority=priority.value if priority else None,
+            reason=reason,
+        )
+        request, clock = result.request, policy.clock
+        names = ", ".join(name for name, _old, _new in result.changes)
+        due = f"; now due {clock.short(request.due_at)}" if result.due_moved else ""
+    emit_message(f"Request #{request_id}: edited {names}{due}." if result.changes else "no change")
 
 
 @app.command("comment")
@@ -363,10 +339,15 @@ def import_(
     """Create many requests from a CSV file: all rows or none."""
     from icrm_cli.domain.requests.importer import import_requests
     from icrm_cli.output import emit_message
+    from icrm_cli.output.progress import progress_bar
+    from icrm_cli.wording import counted
 
-    with session(ctx, write=True) as (sess, policy):
-        result = import_requests(sess, policy, file, actor=state(ctx).who, dry_run=dry_run)
+    with progress_bar("Importing") as bar, session(ctx, write=True) as (sess, policy):
+        result = import_requests(sess, policy, file, actor=state(ctx).who, dry_run=dry_run, progress=bar)
     if dry_run:
-        emit_message(f"{file}: {result.count} requests would be imported (dry run, nothing written)")
+        emit_message(
+            f"{file}: {counted(result.count, 'request')} would be imported (dry run, nothing written)"
+        )
     else:
-        emit_message(f"{file}: imported {result.count} requests (#{result.first_id}–#{result.last_id})")
+        ids = f"#{result.first_id}" if result.count == 1 else f"#{result.first_id}–#{result.last_id}"
+        emit_message(f"{file}: imported {counted(result.count, 'request')} ({ids})")

@@ -17,6 +17,7 @@ from icrm_cli.domain.org.apply import apply_org
 from icrm_cli.domain.org.orgfile import parse_org
 from icrm_cli.domain.org.settings import Policy, load_policy
 from icrm_cli.errors import ConflictError
+from icrm_cli.progress import SILENT, Tracker
 from icrm_cli.storage.engine import Database
 from icrm_cli.storage.models import Department, Event, Person, Request, Setting
 from icrm_cli.storage.stored_rows import Sink, deferred_indexes
@@ -92,8 +93,11 @@ def _org_people(session: Session) -> OrgPeople:
     return OrgPeople(members=members, contact=contact, codes=[d.code for d in departments])
 
 
-def run_demo(db: Database, *, requests: int, seed: int, actor: str) -> DemoResult:
-    """Build the demo data in one transaction; refuse foreign data, never double ours."""
+def run_demo(db: Database, *, requests: int, seed: int, actor: str, progress: Tracker = SILENT) -> DemoResult:
+    """Build the demo data in one transaction; refuse foreign data, never double ours.
+
+    ``progress`` hears of each stage: the requests (counted), each history part, the indexes.
+    """
     with db.session(write=True) as session:
         if session.get(Setting, DEMO_MARKER) is not None:
             return DemoResult(created=False)
@@ -113,15 +117,19 @@ def run_demo(db: Database, *, requests: int, seed: int, actor: str) -> DemoResul
         event_table = Event.__table__  # type: ignore[attr-defined]
         total_requests = total_events = 0
         with deferred_indexes(session, BULK_TABLES):
+            progress.stage("Demo requests", requests)
             batches = simulate_batches(rng, policy, org, now, requests, sink, batch=CHUNK)
             for request_rows, event_rows in batches:
                 total_requests += sink.insert(session, request_table, request_rows)
                 total_events += sink.insert(session, event_table, event_rows)
+                progress.advance(len(request_rows))
             counts = {"requests": total_requests, "request events": total_events}
             for name, part in parts():
+                progress.stage(f"Demo {name}")
                 part_rng = random.Random(f"{seed}-{name}")
                 counts.update(part(DemoContext(session, part_rng, policy, org, now, actor)))
                 session.flush()
+            progress.stage("Building indexes")
         marker = {"seed": seed, "requests": requests, "built_at": now.isoformat()}
         session.add(Setting(key=DEMO_MARKER, value=marker))
     return DemoResult(created=True, counts=counts)

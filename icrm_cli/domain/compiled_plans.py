@@ -113,29 +113,34 @@ PLANS: dict[str, Compiled] = {
         constants={'param_1': 1, 'param_2': 0, 'coalesce_2': 0, 'param_3': 1, 'param_4': 0, 'coalesce_4': 0, 'param_5': 1, 'param_6': 0, 'coalesce_6': 0, 'param_7': 1, 'param_8': 0, 'coalesce_8': 0, 'param_9': 1, 'param_10': 0, 'coalesce_10': 0, 'param_11': 1, 'param_12': 0, 'coalesce_12': 0},
         kinds=(None, None, None, None),
     ),
-    "icrm_cli.domain.requests.statements:columns('raw', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id'))": Compiled(
-        sql='SELECT request.id AS id, request.title AS title, request.description AS description, request.from_dept AS from_dept, request.to_dept AS to_dept, request.requester AS requester, request.owner AS owner, request.priority AS priority, request.status AS status, request.created_at AS created_at, request.acknowledged_at AS acknowledged_at, request.resolved_at AS resolved_at, request.closed_at AS closed_at, request.due_at AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, request.transfers AS transfers, request.reopened AS reopened, request.meeting_id AS meeting_id \nFROM request',
-        constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
-        kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    'icrm_cli.domain.requests.statements:active()': Compiled(
+        sql='request.status IN (__[POSTCOMPILE_active_active])',
+        constants={'active_active': ['open', 'acknowledged', 'in_progress', 'waiting', 'resolved']},
     ),
     "icrm_cli.domain.requests.statements:columns('raw', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id', 'paused_seconds', 'waiting_since'))": Compiled(
         sql='SELECT request.id AS id, request.title AS title, request.description AS description, request.from_dept AS from_dept, request.to_dept AS to_dept, request.requester AS requester, request.owner AS owner, request.priority AS priority, request.status AS status, request.created_at AS created_at, request.acknowledged_at AS acknowledged_at, request.resolved_at AS resolved_at, request.closed_at AS closed_at, request.due_at AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, request.transfers AS transfers, request.reopened AS reopened, request.meeting_id AS meeting_id, request.paused_seconds AS paused_seconds, request.waiting_since AS waiting_since \nFROM request',
         constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
         kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
     ),
-    "icrm_cli.domain.requests.statements:columns('typed', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'transfers', 'reopened', 'meeting_id'))": Compiled(
-        sql='SELECT request.id, request.title, request.description, request.from_dept, request.to_dept, request.requester, request.owner, request.priority, request.status, request.created_at, request.acknowledged_at, request.resolved_at, request.closed_at, request.due_at, request.transfers, request.reopened, request.meeting_id \nFROM request',
-        kinds=(None, None, None, None, None, None, None, None, None, 'time', 'time', 'time', 'time', 'time', None, None, None),
+    "icrm_cli.domain.requests.statements:columns('raw', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id', 'updated_at'))": Compiled(
+        sql='SELECT request.id AS id, request.title AS title, request.description AS description, request.from_dept AS from_dept, request.to_dept AS to_dept, request.requester AS requester, request.owner AS owner, request.priority AS priority, request.status AS status, request.created_at AS created_at, request.acknowledged_at AS acknowledged_at, request.resolved_at AS resolved_at, request.closed_at AS closed_at, request.due_at AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, request.transfers AS transfers, request.reopened AS reopened, request.meeting_id AS meeting_id, coalesce((SELECT max(event.at) AS max_1 \nFROM event \nWHERE event.entity = :entity AND event.entity_id = request.id), request.created_at) AS updated_at \nFROM request',
+        constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0, 'entity': 'request'},
+        kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
     ),
-    "icrm_cli.domain.requests.statements:columns('utf8', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id'))": Compiled(
-        sql='SELECT CAST(request.id AS BLOB) AS id, CAST(request.title AS BLOB) AS title, CAST(request.description AS BLOB) AS description, CAST(request.from_dept AS BLOB) AS from_dept, CAST(request.to_dept AS BLOB) AS to_dept, CAST(request.requester AS BLOB) AS requester, CAST(request.owner AS BLOB) AS owner, CAST(request.priority AS BLOB) AS priority, CAST(request.status AS BLOB) AS status, CAST(request.created_at AS BLOB) AS created_at, CAST(request.acknowledged_at AS BLOB) AS acknowledged_at, CAST(request.resolved_at AS BLOB) AS resolved_at, CAST(request.closed_at AS BLOB) AS closed_at, CAST(request.due_at AS BLOB) AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, CAST(request.transfers AS BLOB) AS transfers, CAST(request.reopened AS BLOB) AS reopened, CAST(request.meeting_id AS BLOB) AS meeting_id \nFROM request',
-        constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
-        kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    "icrm_cli.domain.requests.statements:columns('typed', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'transfers', 'reopened', 'meeting_id', 'updated_at'))": Compiled(
+        sql='SELECT request.id AS id, request.title AS title, request.description AS description, request.from_dept AS from_dept, request.to_dept AS to_dept, request.requester AS requester, request.owner AS owner, request.priority AS priority, request.status AS status, request.created_at AS created_at, request.acknowledged_at AS acknowledged_at, request.resolved_at AS resolved_at, request.closed_at AS closed_at, request.due_at AS due_at, request.transfers AS transfers, request.reopened AS reopened, request.meeting_id AS meeting_id, coalesce((SELECT max(event.at) AS max_1 \nFROM event \nWHERE event.entity = :entity AND event.entity_id = request.id), request.created_at) AS updated_at \nFROM request',
+        constants={'entity': 'request'},
+        kinds=(None, None, None, None, None, None, None, None, None, 'time', 'time', 'time', 'time', 'time', None, None, None, 'time'),
     ),
     "icrm_cli.domain.requests.statements:columns('utf8', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id', 'paused_seconds', 'waiting_since'))": Compiled(
         sql='SELECT CAST(request.id AS BLOB) AS id, CAST(request.title AS BLOB) AS title, CAST(request.description AS BLOB) AS description, CAST(request.from_dept AS BLOB) AS from_dept, CAST(request.to_dept AS BLOB) AS to_dept, CAST(request.requester AS BLOB) AS requester, CAST(request.owner AS BLOB) AS owner, CAST(request.priority AS BLOB) AS priority, CAST(request.status AS BLOB) AS status, CAST(request.created_at AS BLOB) AS created_at, CAST(request.acknowledged_at AS BLOB) AS acknowledged_at, CAST(request.resolved_at AS BLOB) AS resolved_at, CAST(request.closed_at AS BLOB) AS closed_at, CAST(request.due_at AS BLOB) AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, CAST(request.transfers AS BLOB) AS transfers, CAST(request.reopened AS BLOB) AS reopened, CAST(request.meeting_id AS BLOB) AS meeting_id, CAST(request.paused_seconds AS BLOB) AS paused_seconds, CAST(request.waiting_since AS BLOB) AS waiting_since \nFROM request',
         constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0},
         kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    ),
+    "icrm_cli.domain.requests.statements:columns('utf8', ('id', 'title', 'description', 'from_dept', 'to_dept', 'requester', 'owner', 'priority', 'status', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'overdue', 'transfers', 'reopened', 'meeting_id', 'updated_at'))": Compiled(
+        sql='SELECT CAST(request.id AS BLOB) AS id, CAST(request.title AS BLOB) AS title, CAST(request.description AS BLOB) AS description, CAST(request.from_dept AS BLOB) AS from_dept, CAST(request.to_dept AS BLOB) AS to_dept, CAST(request.requester AS BLOB) AS requester, CAST(request.owner AS BLOB) AS owner, CAST(request.priority AS BLOB) AS priority, CAST(request.status AS BLOB) AS status, CAST(request.created_at AS BLOB) AS created_at, CAST(request.acknowledged_at AS BLOB) AS acknowledged_at, CAST(request.resolved_at AS BLOB) AS resolved_at, CAST(request.closed_at AS BLOB) AS closed_at, CAST(request.due_at AS BLOB) AS due_at, CASE WHEN (request.status IN (__[POSTCOMPILE_status_1]) AND request.due_at < :now) THEN :param_1 ELSE :param_2 END AS overdue, CAST(request.transfers AS BLOB) AS transfers, CAST(request.reopened AS BLOB) AS reopened, CAST(request.meeting_id AS BLOB) AS meeting_id, CAST(coalesce((SELECT max(event.at) AS max_1 \nFROM event \nWHERE event.entity = :entity AND event.entity_id = request.id), request.created_at) AS BLOB) AS updated_at \nFROM request',
+        constants={'status_1': ['acknowledged', 'in_progress', 'open'], 'param_1': 1, 'param_2': 0, 'entity': 'request'},
+        kinds=(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
     ),
     'icrm_cli.domain.requests.statements:count()': Compiled(
         sql='SELECT count(*) AS count_1 \nFROM request',
@@ -158,8 +163,8 @@ PLANS: dict[str, Compiled] = {
     'icrm_cli.domain.requests.statements:meeting_id()': Compiled(
         sql='request.meeting_id = :meeting_id',
     ),
-    'icrm_cli.domain.requests.statements:newest_first()': Compiled(
-        sql='request.id DESC',
+    'icrm_cli.domain.requests.statements:mine()': Compiled(
+        sql='(request.owner = :mine OR request.requester = :mine)',
     ),
     'icrm_cli.domain.requests.statements:oldest_first()': Compiled(
         sql='request.id',
@@ -174,8 +179,41 @@ PLANS: dict[str, Compiled] = {
     'icrm_cli.domain.requests.statements:owner()': Compiled(
         sql='request.owner = :owner',
     ),
+    'icrm_cli.domain.requests.statements:priorities()': Compiled(
+        sql='request.priority IN (__[POSTCOMPILE_priorities])',
+    ),
+    'icrm_cli.domain.requests.statements:search()': Compiled(
+        sql='((request.title LIKE :search ESCAPE :search_escape) OR (request.description LIKE :search ESCAPE :search_escape))',
+        constants={'search_escape': '\\'},
+    ),
     'icrm_cli.domain.requests.statements:since()': Compiled(
         sql='request.created_at >= :since',
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('created', False)": Compiled(
+        sql='request.created_at, request.id',
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('created', True)": Compiled(
+        sql='request.created_at DESC, request.id DESC',
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('due', False)": Compiled(
+        sql='request.due_at, request.id',
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('due', True)": Compiled(
+        sql='request.due_at DESC, request.id DESC',
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('priority', False)": Compiled(
+        sql='CASE WHEN (request.priority = :sorted_by_p_urgent) THEN :sorted_by_param_1 WHEN (request.priority = :sorted_by_p_high) THEN :sorted_by_param_2 WHEN (request.priority = :sorted_by_p_normal) THEN :sorted_by_param_3 WHEN (request.priority = :sorted_by_p_low) THEN :sorted_by_param_4 ELSE :sorted_by_param_5 END, request.id',
+        constants={'sorted_by_p_urgent': 'urgent', 'sorted_by_param_1': 0, 'sorted_by_p_high': 'high', 'sorted_by_param_2': 1, 'sorted_by_p_normal': 'normal', 'sorted_by_param_3': 2, 'sorted_by_p_low': 'low', 'sorted_by_param_4': 3, 'sorted_by_param_5': 4},
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('priority', True)": Compiled(
+        sql='CASE WHEN (request.priority = :sorted_by_p_urgent) THEN :sorted_by_param_1 WHEN (request.priority = :sorted_by_p_high) THEN :sorted_by_param_2 WHEN (request.priority = :sorted_by_p_normal) THEN :sorted_by_param_3 WHEN (request.priority = :sorted_by_p_low) THEN :sorted_by_param_4 ELSE :sorted_by_param_5 END DESC, request.id DESC',
+        constants={'sorted_by_p_urgent': 'urgent', 'sorted_by_param_1': 0, 'sorted_by_p_high': 'high', 'sorted_by_param_2': 1, 'sorted_by_p_normal': 'normal', 'sorted_by_param_3': 2, 'sorted_by_p_low': 'low', 'sorted_by_param_4': 3, 'sorted_by_param_5': 4},
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('updated', False)": Compiled(
+        sql='updated_at, request.id',
+    ),
+    "icrm_cli.domain.requests.statements:sorted_by('updated', True)": Compiled(
+        sql='updated_at DESC, request.id DESC',
     ),
     'icrm_cli.domain.requests.statements:statuses()': Compiled(
         sql='request.status IN (__[POSTCOMPILE_statuses])',
@@ -185,8 +223,5 @@ PLANS: dict[str, Compiled] = {
     ),
     'icrm_cli.domain.requests.statements:until()': Compiled(
         sql='request.created_at <= :until',
-    ),
-    'icrm_cli.domain.requests.statements:urgent_first()': Compiled(
-        sql='request.due_at, request.id',
     ),
 }

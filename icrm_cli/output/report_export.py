@@ -4,8 +4,9 @@ The writer behind `report export` and `request list --format csv|json`: rows com
 in batches of plain values (see :mod:`icrm_cli.storage.row_stream`) and are
 converted a column at a time, which keeps a million-row export fast.
 
-A progress bar goes to stderr only when the export is written to a file and
-stderr is a terminal; pipes, cron jobs and tests never see it.
+A progress bar (see :mod:`icrm_cli.output.progress`) goes to stderr only when the
+export is written to a file, stderr is a terminal and the export takes more than a
+second; pipes, cron jobs and tests never see it.
 """
 
 from __future__ import annotations
@@ -13,41 +14,18 @@ from __future__ import annotations
 import csv
 import gc
 import json
-import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 from typing import Any, TextIO
 
 from icrm_cli.output.columnar import CsvColumns, JsonColumns, TimeText
+from icrm_cli.output.progress import progress_bar, stderr_is_terminal
 from icrm_cli.output.shapes import OutputOptions
 from icrm_cli.output.sink import open_sink
 from icrm_cli.safe_text import json_safe, visible_utf8
 
-__all__ = ["Progress", "TimeText", "write_export"]
-
-
-class Progress:
-    """A plain-text progress line on stderr, redrawn at most a few times a second."""
-
-    def __init__(self, total: int, label: str, stream: TextIO | None = None) -> None:
-        self.total = max(total, 1)
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.last = 0.0
-
-    def update(self, done: int, *, final: bool = False) -> None:
-        now = time.monotonic()
-        if not final and now - self.last < 0.2:
-            return
-        self.last = now
-        share = min(done / self.total, 1.0)
-        bar = "█" * int(share * 30)
-        self.stream.write(f"\r{self.label} [{bar:<30}] {done:,}/{self.total:,} {share:4.0%}")
-        if final:
-            self.stream.write("\n")
-        self.stream.flush()
+__all__ = ["TimeText", "write_export"]
 
 
 def write_export(
@@ -65,24 +43,25 @@ def write_export(
     Batches that can deliver text as UTF-8 bytes (``utf8_text()``, see
     :class:`icrm_cli.storage.row_stream.Batches`) are asked to for CSV.
     """
-    progress = None
-    if opts.output is not None and str(opts.output) != "-" and total is not None and _stderr_is_terminal():
-        progress = Progress(total(), label)
+    to_file = opts.output is not None and str(opts.output) != "-"
+    enabled = to_file and total is not None and stderr_is_terminal()
+    with progress_bar(f"Writing {label}", total, enabled=enabled) as bar:
+        done = 0
 
-    def tick(count: int) -> None:
-        if progress is not None:
-            progress.update(count)
+        def tick(count: int) -> None:
+            nonlocal done
+            if enabled:
+                bar.advance(count - done)
+                done = count
 
-    with _no_cycle_collection():
-        if opts.fmt == "json":
-            count = _write_json(keys, JsonColumns(kinds, opts.clock), batches, opts, tick)
-        else:
-            utf8_text = getattr(batches, "utf8_text", None)
-            if callable(utf8_text):
-                utf8_text()  # text as the UTF-8 bytes the file holds: no decoding, no encoding
-            count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick)
-    if progress is not None:
-        progress.update(count, final=True)
+        with _no_cycle_collection():
+            if opts.fmt == "json":
+                count = _write_json(keys, JsonColumns(kinds, opts.clock), batches, opts, tick)
+            else:
+                utf8_text = getattr(batches, "utf8_text", None)
+                if callable(utf8_text):
+                    utf8_text()  # text as the UTF-8 bytes the file holds: no decoding, no encoding
+                count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick)
     return count
 
 
@@ -151,10 +130,3 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -19,8 +19,10 @@ from icrm_cli.output.report_columns import (
     number,
 )
 from icrm_cli.output.report_markdown import week_title
-from icrm_cli.output.shapes import OutputOptions
-from icrm_cli.output.table import _console
+from icrm_cli.output.shapes import Column, OutputOptions
+from icrm_cli.output.table import console_for as _console
+from icrm_cli.output.table_fit import Fitted, fit, measure
+from icrm_cli.safe_text import visible
 
 _SHORT = {
     "received": "recv",
@@ -58,9 +60,44 @@ def _figure(row: Mapping[str, Any], key: str, colour: bool, gap: str = " ") -> T
     return text
 
 
-def _scorecard(data: Mapping[str, Any], opts: OutputOptions, width: int) -> Table:
+# Left out first when the terminal is narrow (highest first); dept, received and resolved stay.
+_DROP = {
+    "escalation_max_level": 15,
+    "satisfaction_count": 14,
+    "reopened": 13,
+    "transfers": 12,
+    "open_complaints": 11,
+    "sent_open": 10,
+    "name": 9,
+    "median_ack_hours": 8,
+    "sent": 7,
+    "escalations_opened": 6,
+    "satisfaction": 5,
+    "median_resolve_hours": 4,
+    "overdue_open": 3,
+    "on_time_rate": 2,
+}
+
+
+def _fitted_keys(
+    data: Mapping[str, Any], rows: list[Mapping[str, Any]], gap: str, width: int
+) -> tuple[list[Fitted], list[Column]]:
+    """The scorecard's columns that fit in ``width``, whole numbers and words only."""
+    measured = [measure(Column("department", "dept"), [str(row["department"]) for row in rows])]
+    names = [str(row["name"]) for row in rows]  # whole: a department name is one word
+    measured.append(measure(Column("name", kind="code", drop=_DROP["name"]), names))
+    for key in (*SUPPLIER_KEYS, *CUSTOMER_KEYS):
+        cells = [_figure(row, key, False, gap).plain for row in rows]
+        column = Column(key, _SHORT.get(key, header(key)), kind="int", drop=_DROP.get(key, 0))
+        measured.append(measure(column, cells))
+    return fit(measured, width)
+
+
+def _scorecard(data: Mapping[str, Any], opts: OutputOptions, width: int) -> tuple[Table, list[Column]]:
     colour = opts.colour
     gap = " " if width >= _ONE_LINE_WIDTH else "\n"
+    rows = [*data["departments"], data["totals"]]
+    kept, left_out = _fitted_keys(data, rows, gap, width)
     table = Table(
         title=Text(f"Weekly report {week_title(data, opts.clock)}: as supplier | as customer (sent, open)"),
         caption=Text(f"▲/▼ change against {data['previous_week']}; hours are medians, waiting excluded"),
@@ -68,16 +105,25 @@ def _scorecard(data: Mapping[str, Any], opts: OutputOptions, width: int) -> Tabl
         header_style="bold" if colour else "",
         title_style="bold" if colour else "",
     )
-    table.add_column("dept", no_wrap=True)
-    table.add_column("name", no_wrap=True)
-    for key in (*SUPPLIER_KEYS, *CUSTOMER_KEYS):
-        table.add_column(_SHORT.get(key, header(key)), justify="right", no_wrap=True)
-    for row in [*data["departments"], data["totals"]]:
+    for item in kept:
+        numeric = item.column.key not in ("department", "name")
+        table.add_column(
+            item.column.label,
+            justify="right" if numeric else "left",
+            no_wrap=not item.wraps,
+            overflow="fold",
+            min_width=item.minimum,
+        )
+    for row in rows:
         style = "bold" if colour and row["department"] == TOTAL else ""
-        cells = [Text(str(row["department"])), Text(str(row["name"]))]
-        cells += [_figure(row, key, colour, gap) for key in (*SUPPLIER_KEYS, *CUSTOMER_KEYS)]
+        cells = [
+            Text(visible(str(row[item.column.key])))
+            if item.column.key in ("department", "name")
+            else _figure(row, item.column.key, colour, gap)
+            for item in kept
+        ]
         table.add_row(*cells, style=style, end_section=row["department"] == TOTAL)
-    return table
+    return table, left_out
 
 
 def _matrix(data: Mapping[str, Any], opts: OutputOptions) -> Table | Text:
@@ -142,7 +188,11 @@ def _meetings(data: Mapping[str, Any], opts: OutputOptions) -> Table:
 
 def print_report(stream: TextIO, data: Mapping[str, Any], opts: OutputOptions) -> None:
     console = _console(stream, opts)
-    console.print(_scorecard(data, opts, console.width))
+    scorecard, left_out = _scorecard(data, opts, console.width)
+    console.print(scorecard)
+    if left_out:
+        names = ", ".join(column.label for column in left_out)
+        console.print(Text(f"(left out at {console.width} columns: {names}; --format csv has all)"))
     console.print(_matrix(data, opts))
     if data["kicked_balls"]:
         console.print(_kicked(data, opts))

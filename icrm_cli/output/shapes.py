@@ -23,6 +23,9 @@ class Column:
     kind: str = "text"  # text, int, float, time, bool, list
     in_table: bool = True
     justify: str = "left"
+    # When a table is too wide for the terminal, columns with the highest ``drop`` go first, then
+    # the others from the right; the first column stays. 0: no rank of its own.
+    drop: int = 0
 
     @property
     def label(self) -> str:

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from icrm_cli.output.shapes import Column, OutputOptions, Section
+from icrm_cli.output.table_fit import fit, measure
 from icrm_cli.output.values import cell_text
 from icrm_cli.safe_text import visible
 
@@ -35,7 +36,7 @@ def terminal_columns(default: int = 160) -> int:
     return max(width or default, MIN_COLUMNS)
 
 
-def _console(stream: TextIO, opts: OutputOptions) -> Console:
+def console_for(stream: TextIO, opts: OutputOptions) -> Console:
     if opts.colour:
         return Console(file=stream, highlight=False, emoji=False)
     width = terminal_columns()
@@ -65,23 +66,43 @@ def _table(
     columns: Sequence[Column],
     opts: OutputOptions,
     title: str | None,
-) -> Table:
+    width: int,
+) -> tuple[Table, list[Column]]:
+    """The table, fitted into ``width`` (see :mod:`table_fit`), and the columns left out."""
     shown = [column for column in columns if column.in_table]
+    texts = [[cell_text(row.get(column.key), opts.clock, column.kind) for row in rows] for column in shown]
+    kept, left_out = fit([measure(column, cells) for column, cells in zip(shown, texts, strict=True)], width)
     table = Table(
         title=Text(visible(title)) if title else None,
         box=box.SIMPLE_HEAD,
         header_style="bold" if opts.colour else "",
         title_style="bold" if opts.colour else "",
     )
-    for column in shown:
+    for item in kept:
         table.add_column(
-            column.label,
-            justify=column.justify,  # type: ignore[arg-type]
+            item.column.label,
+            justify=item.column.justify,  # type: ignore[arg-type]
             overflow="fold",
+            no_wrap=not item.wraps,
+            min_width=item.minimum,
         )
     for row in rows:
-        table.add_row(*(_cell(row.get(column.key), column, opts) for column in shown))
-    return table
+        table.add_row(*(_cell(row.get(item.column.key), item.column, opts) for item in kept))
+    return table, left_out
+
+
+def _print_table(
+    console: Console,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    opts: OutputOptions,
+    title: str | None,
+) -> None:
+    table, left_out = _table(rows, columns, opts, title, console.width)
+    console.print(table)
+    if left_out:
+        names = ", ".join(column.label for column in left_out)
+        console.print(Text(f"(left out at {console.width} columns: {names}; --format csv has all)"))
 
 
 def print_rows(
@@ -92,7 +113,7 @@ def print_rows(
     *,
     title: str | None = None,
 ) -> None:
-    _console(stream, opts).print(_table(rows, columns, opts, title))
+    _print_table(console_for(stream, opts), rows, columns, opts, title)
 
 
 def print_record(
@@ -104,7 +125,7 @@ def print_record(
     title: str | None = None,
     sections: Sequence[Section] = (),
 ) -> None:
-    console = _console(stream, opts)
+    console = console_for(stream, opts)
     grid = Table(
         box=None,
         show_header=False,
@@ -119,4 +140,4 @@ def print_record(
     console.print(grid)
     for section in sections:
         console.print()
-        console.print(_table(section.rows, section.columns, opts, section.title))
+        _print_table(console, section.rows, section.columns, opts, section.title)

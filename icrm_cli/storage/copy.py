@@ -61,7 +61,10 @@ def copy_database(source: Database, target: str, progress: Progress | None = Non
     if _same(source, url):
         raise InvalidValueError("db copy needs another database than the one in use")
     path = sqlite_path(url)
-    created = path is not None and not path.exists()
+    try:
+        created = path is not None and not path.exists()
+    except OSError as exc:  # a name too long, a loop of links
+        raise DatabaseError(f"cannot use database path {str(path)!r}: {exc.strerror or exc}") from None
     try:
         destination = open_database(target, create=True)
     except BaseException:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -67,28 +68,36 @@ def _prepare(path: Path, *, create: bool) -> None:
         raise DatabaseError(
             f"cannot create database {shown_path!r}: directory {str(path.parent)!r} does not exist"
         )
+    _create_file(path)
+
+
+APPLICATION_ID = 0x49435243  # "ICRC" in the SQLite header: a file icrm made
+
+
+def _create_file(path: Path) -> None:
+    """Make ``path`` a new, empty SQLite database of icrm's, owner-only (0600) whatever the umask.
+
+    Built under a temporary name and linked into place, so nobody ever sees an empty file of
+    icrm's (an empty file is someone else's); when a concurrent first run links first, its file
+    is used.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:
-        raise DatabaseError(f"cannot create database {shown_path!r}: it appeared meanwhile") from None
-    except OSError as exc:
-        raise DatabaseError(f"cannot create database {shown_path!r}: {exc.strerror}") from None
-    try:
-        os.fchmod(fd, 0o600)  # whatever the umask
-    finally:
+        os.fchmod(fd, 0o600)
         os.close(fd)
-    _CREATED.add(str(path.absolute()))
-
-
-# Files this process created (still empty until the schema is written into them).
-_CREATED: set[str] = set()
+        with closing(sqlite3.connect(temporary)) as conn:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.commit()
+        with suppress(FileExistsError):  # another icrm created it meanwhile: that one is used
+            os.link(temporary, path)
+    finally:
+        with suppress(OSError):
+            Path(temporary).unlink()
 
 
 def _refuse_foreign(path: Path) -> None:
     """A file icrm may open: an icrm database, or one being created by this process."""
     if path.stat().st_size == 0:
-        if str(path.absolute()) in _CREATED:
-            return
         raise DatabaseError(
             f"{str(path)!r} is an empty file that icrm did not create; remove it, or give another "
             "path, and run 'icrm org apply FILE' or 'icrm demo' to create a database"

@@ -49,13 +49,16 @@ SCORE_RULE = "a whole number 1..5"
 
 
 def parse_score(value: object, *, what: str = "score") -> int:
-    """1..5 from an int or text like ``'4'``; 0, 6, 3.5 and 'good' are errors."""
+    """1..5 from an int or text like ``'4'`` (or ``'4.0'``); 0, 6, 3.5 and 'good' are errors."""
     if isinstance(value, bool):
         raise InvalidValueError(f"invalid {what} {value!r}: expected {SCORE_RULE}")
     if isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
+        whole, dot, zeros = text.partition(".")
+        if dot and zeros and set(zeros) == {"0"}:
+            text = whole  # "4.0": how a spreadsheet may write a whole number
         if not text.isdigit() or not text.isascii():
             raise InvalidValueError(f"invalid {what} {text!r}: expected {SCORE_RULE}")
         number = int(text)

@@ -25,6 +25,7 @@ from icrm_cli.domain.feedback.entries import FeedbackInput, give, parse_score
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import ConflictError, ImportFileError, InvalidValueError, NotFoundError
+from icrm_cli.inputs import ENCODINGS_ACCEPTED, decode_text, open_capped
 from icrm_cli.storage.models import Department, Request
 from icrm_cli.storage.models.feedback import Survey, SurveyInvitation
 from icrm_cli.timeutil import Clock
@@ -178,28 +179,24 @@ def export_rows(session: Session, period: str) -> list[dict[str, Any]]:
 
 def _read(path: Path) -> str:
     source = str(path)
-    try:
-        if path.stat().st_size > MAX_SURVEY_BYTES:
-            raise ImportFileError(source, ["file is too large for a survey answer sheet"])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(source, ["no such file"]) from None
-    except IsADirectoryError:
-        raise ImportFileError(source, ["is a directory"]) from None
-    except OSError as exc:
-        raise ImportFileError(source, [f"cannot read: {exc.strerror}"]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            source, [f"line {line}: not UTF-8 text (byte {exc.start}); save the sheet as 'CSV UTF-8'"]
-        ) from None
+    with open_capped(path, MAX_SURVEY_BYTES, lambda problem: ImportFileError(source, [problem])) as raw:
+        data = raw.read()
+    text = decode_text(data)
+    if text is None:
+        raise ImportFileError(source, [f"line 1: not text in an encoding icrm reads: {ENCODINGS_ACCEPTED}"])
     if not text.strip():
         raise ImportFileError(
             source, ["line 1: the file is empty; expected the header " + ",".join(EXPORT_HEADER)]
         )
     return text
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row without the empty cells a spreadsheet adds after the last column."""
+    end = len(cells)
+    while end > len(EXPORT_HEADER) and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
 
 
 @dataclass(frozen=True)
@@ -221,7 +218,7 @@ def import_answers(
     now = now or policy.clock.now()
     source = str(path)
     reader = csv.reader(io.StringIO(_read(path), newline=""))
-    header = [cell.strip().lower() for cell in next(reader, [])]
+    header = [cell.strip().lower() for cell in _trimmed(next(reader, []))]
     if tuple(header) != EXPORT_HEADER:
         raise ImportFileError(
             source,
@@ -237,6 +234,7 @@ def import_answers(
         line, end = end + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
+        cells = _trimmed(cells)
         if len(cells) != len(EXPORT_HEADER):
             problems.append(f"line {line}: {len(cells)} cells, expected {len(EXPORT_HEADER)}")
             continue

@@ -65,8 +65,9 @@ def _address(person: dict[str, Any], role: str | None = None) -> vCalAddress:
 
 
 def meeting_ics(session: Session, meeting_id: int, clock: Clock) -> bytes:
-    """The invitation of one meeting; DESCRIPTION is its agenda."""
+    """The invitation of one meeting; DESCRIPTION is its agenda, SEQUENCE counts its edits."""
     from icrm_cli.domain.meetings.agenda import build_agenda
+    from icrm_cli.domain.meetings.edit import sequence
 
     now = clock.now()
     agenda = build_agenda(session, meeting_id, now)
@@ -76,6 +77,7 @@ def meeting_ics(session: Session, meeting_id: int, clock: Clock) -> bytes:
     return build_ics(
         meeting,
         uid=meeting_uid(meeting_id, stored.created_at),
+        sequence=sequence(session, stored),
         description=agenda_text(agenda, clock),
         organizer={"name": organiser.name, "email": organiser.email} if organiser else None,
         clock=clock,
@@ -91,6 +93,7 @@ def build_ics(
     organizer: dict[str, Any] | None,
     clock: Clock,
     now: datetime,
+    sequence: int | None = None,
 ) -> bytes:
     """One VCALENDAR with one VEVENT (and the VTIMEZONE it needs); CRLF line endings."""
     calendar = Calendar()
@@ -108,7 +111,7 @@ def build_ics(
     if meeting.get("location"):
         event.add("location", meeting["location"])
     event.add("description", description)
-    event.add("sequence", 1 if cancelled else 0)
+    event.add("sequence", sequence if sequence is not None else int(cancelled))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if meeting.get("series"):
         event.add("categories", [meeting["series"]])

@@ -78,6 +78,7 @@ def vtimezone(zone: tzinfo, tzid: str, year: int) -> Timezone:
     """The VTIMEZONE of ``zone`` with the rules in force in ``year`` (the meeting's year)."""
     result = Timezone()
     result.add("tzid", tzid)
+    year = min(max(year, 1971), 9998)  # the rules of a year that datetime can scan whole
     changes = transitions(zone, year)
     if len(changes) != 2:  # no daylight saving (or an irregular year): the offset in force
         moment = datetime(year, 7, 1, tzinfo=UTC).astimezone(zone)

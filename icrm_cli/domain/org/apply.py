@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from icrm_cli.domain import events
 from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.access.org import forget
+from icrm_cli.domain.notify.channels import ChannelBook, mask_url, masked_list
 from icrm_cli.domain.org.lookups import unknown_department, unknown_person
 from icrm_cli.domain.org.orgfile import OrgSpec
 from icrm_cli.domain.org.settings import load_settings
@@ -246,6 +247,8 @@ class OrgView:
     timezone: str | None
     departments: list[dict[str, Any]]
     people: list[dict[str, Any]]
+    language: str | None = None
+    notify: dict[str, Any] | None = None  # the org-wide channels, secrets hidden
 
 
 def _depth_first(departments: list[Department]) -> list[tuple[Department, int]]:
@@ -269,7 +272,10 @@ def show_org(session: Session) -> OrgView:
     settings = load_settings(session)
     departments = list(session.exec(select(Department)))
     people = session.exec(select(Person).order_by(col(Person.active).desc(), col(Person.position)))
+    book = ChannelBook.from_settings(settings)
     return OrgView(
+        language=settings.get("language"),
+        notify={"email": mask_url(book.email)} if book.email else None,
         organization=settings.get("organization"),
         timezone=settings.get("timezone"),
         departments=[
@@ -283,6 +289,7 @@ def show_org(session: Session) -> OrgView:
                 "channel": dept.channel,
                 "services": list(dept.services or []),
                 "active": dept.active,
+                "notify": masked_list(book.departments.get(dept.code)),
             }
             for dept, depth in _depth_first(departments)
         ],
@@ -293,6 +300,7 @@ def show_org(session: Session) -> OrgView:
                 "email": person.email,
                 "department": person.department,
                 "active": person.active,
+                "notify": masked_list(book.people.get(person.id)),
             }
             for person in people
         ],

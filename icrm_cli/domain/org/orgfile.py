@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from icrm_cli.domain.org.yaml_loader import OrgYamlError, load_org_yaml
 from icrm_cli.errors import InvalidValueError, OrgFileError
@@ -19,6 +19,21 @@ from icrm_cli.timeutil import parse_duration, zone_from_name
 MAX_ORG_FILE_BYTES = 2 * 1024 * 1024
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
 PERSON_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
+CHANNEL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{0,31}://\S+$")
+
+
+def _channel(value: Any) -> str:
+    """A notification channel: an Apprise URL; the message never repeats it (it may hold a secret)."""
+    if not isinstance(value, str) or len(value) > 2000 or not CHANNEL_PATTERN.match(value.strip()):
+        raise ValueError(
+            "expected a notification URL such as mailtos://user:${SMTP_PASSWORD}@smtp.example.com, "
+            "wecombot://KEY, dingtalk://TOKEN or json://host/path"
+        )
+    return value.strip()
+
+
+# An Apprise URL (``mailto://``, ``wecombot://``, ...); ``${NAME}`` takes an environment variable.
+Channel = Annotated[str, BeforeValidator(_channel)]
 
 
 def _duration(value: Any) -> str:
@@ -56,6 +71,7 @@ class DepartmentSpec(_Strict):
     services: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=50
     )
+    notify: list[Channel] = Field(default_factory=list)
 
 
 class PersonSpec(_Strict):
@@ -64,6 +80,11 @@ class PersonSpec(_Strict):
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     department: str
     login: str | None = Field(default=None, pattern=PERSON_PATTERN)  # OS / database login; default: id
+    notify: list[Channel] = Field(default_factory=list)
+
+
+class NotifySpec(_Strict):
+    email: Channel | None = None  # a mail URL without recipient: sent to each person's email
 
 
 class SlaSpec(_Strict):
@@ -103,6 +124,17 @@ class OrgSpec(_Strict):
     escalation: list[EscalationSpec] | None = None
     feedback: FeedbackSpec | None = None
     access: AccessSpec | None = None
+    language: Literal["zh", "en"] | None = None
+    notify: NotifySpec | None = None
+
+    def channels(self) -> dict[str, Any] | None:
+        """Where notices go (``icrm notify``), in storable form; None when the file names none."""
+        people = {person.id: list(person.notify) for person in self.people if person.notify}
+        depts = {dept.code: list(dept.notify) for dept in self.departments if dept.notify}
+        email = self.notify.email if self.notify else None
+        if not (people or depts or email):
+            return None
+        return {"email": email, "people": people, "departments": depts}
 
     def settings(self) -> dict[str, Any]:
         """The org-wide settings this file defines, in storable form."""
@@ -112,6 +144,8 @@ class OrgSpec(_Strict):
             "sla": {p: s.model_dump() for p, s in (self.sla or {}).items()} or None,
             "escalation": [r.model_dump() for r in self.escalation] if self.escalation else None,
             "feedback": self.feedback.model_dump() if self.feedback else None,
+            "language": self.language,
+            "notify": self.channels(),
             "access": self.access_settings(),
         }
 
@@ -265,6 +299,50 @@ def _escalation_order(spec: OrgSpec) -> list[str]:
     return problems
 
 
+# What each checked pattern accepts, in words (pydantic would print the regular expression).
+_PATTERN_WORDS = {
+    CODE_PATTERN: "1-32 ASCII letters, digits, '_' or '-', starting with a letter (e.g. SALES)",
+    PERSON_PATTERN: "1-64 ASCII letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
+}
+
+
+def _for_a_person(error: Any) -> str:
+    """A validation error in words: the value, and what is accepted (never pydantic's wording)."""
+    kind, context = error["type"], error.get("ctx") or {}
+    value = error.get("input")
+    shown = repr(value) if isinstance(value, str | int | float) else "this value"
+    if kind == "extra_forbidden":
+        return "unknown key (see docs/org-file.md for the keys of this section)"
+    if kind == "missing":
+        return "is required"
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(str(context.get("pattern")), "a different form")
+        return f"{shown} is not accepted: use {words}"
+    if kind == "string_too_long":
+        return f"{shown[:60]} is too long: at most {context.get('max_length')} characters"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty"
+    if kind == "too_long":
+        return f"has too many items: at most {context.get('max_length')}"
+    if kind == "literal_error":
+        return f"{shown} is not accepted: use one of {context.get('expected')}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{shown} is not accepted: use a whole number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low, high = context.get("ge"), context.get("le")
+        return (
+            f"{shown} is out of range"
+            + (f" (at least {low})" if low is not None else "")
+            + (f" (at most {high})" if high is not None else "")
+        )
+    if kind in ("string_type", "list_type", "dict_type", "model_type"):
+        wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(
+            kind, "a mapping"
+        )
+        return f"{shown} is not accepted: expected {wanted}"
+    return re.sub(r"^(Value|Assertion) error, ", "", str(error["msg"]))
+
+
 def parse_org(text: str, source: str) -> OrgSpec:
     """Validate an org file's text; raises OrgFileError listing every problem."""
     try:
@@ -285,8 +363,7 @@ def parse_org(text: str, source: str) -> OrgSpec:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            message = re.sub(r"^Value error, ", "", error["msg"])
-            problems.append(f"{_location(tuple(error['loc']), raw)}: {message}")
+            problems.append(f"{_location(tuple(error['loc']), raw)}: {_for_a_person(error)}")
         raise OrgFileError(source, problems) from None
     problems = _cross_check(spec)
     if problems:

@@ -9,7 +9,6 @@ stays flat whatever the file's size.
 from __future__ import annotations
 
 import csv
-import io
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +23,8 @@ from icrm_cli.domain.access.identity import acting_for
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import ImportFileError, InvalidValueError
-from icrm_cli.inputs import open_capped
+from icrm_cli.inputs import ENCODINGS_ACCEPTED, open_capped, text_reader
+from icrm_cli.progress import SILENT, Tracker
 from icrm_cli.safe_text import visible_one_line
 from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
@@ -108,7 +108,13 @@ class _Context:
 
 
 def import_requests(
-    session: Session, policy: Policy, path: Path, *, actor: str, dry_run: bool = False
+    session: Session,
+    policy: Policy,
+    path: Path,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    progress: Tracker = SILENT,
 ) -> ImportResult:
     """Check every row of the file and insert the requests and their `created` events, or none.
 
@@ -123,9 +129,11 @@ def import_requests(
         # them row by row), in the same transaction; the file's size estimates its rows.
         large = not dry_run and _estimated_rows(path) >= max(DEFER_INDEXES_FROM, start - 1)
         with deferred_indexes(session, ("request", "event")) if large else nullcontext():
-            count = _load(
-                session, raw, source, context, start, f"imported from {visible_one_line(path.name)}", dry_run
-            )
+            progress.stage("Checking rows" if dry_run else "Importing rows")
+            note = f"imported from {visible_one_line(path.name)}"
+            count = _load(session, raw, source, context, start, note, dry_run, progress)
+            if large:
+                progress.stage("Building indexes")
     if dry_run:
         return ImportResult(count=count, first_id=None, last_id=None)
     return ImportResult(count=count, first_id=start, last_id=start + count - 1)
@@ -146,9 +154,12 @@ def _load(
     start: int,
     note: str,
     dry_run: bool,
+    progress: Tracker = SILENT,
 ) -> int:
     """Read, check and (unless ``dry_run`` or a row was bad) insert every row; the number of rows."""
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = text_reader(raw)
+    if text is None:
+        raise ImportFileError(source, [f"line 1: not text in an encoding icrm reads: {ENCODINGS_ACCEPTED}"])
     reader = csv.reader(text)
     problems: list[str] = []
     batch: list[dict[str, Any]] = []
@@ -173,10 +184,11 @@ def _load(
                 problems.append(f"line {line}: {problem}")
                 batch.clear()  # nothing more is inserted; the rest is only checked
             if len(batch) >= BATCH_ROWS:
+                progress.advance(len(batch))
                 _insert(session, batch, context, note, dry_run or bool(problems))
     except UnicodeDecodeError:
         line = reader.line_num + 1
-        problems.append(f"line {line}: not UTF-8 text; save the CSV as UTF-8")
+        problems.append(f"line {line}: not {text.encoding} text like the lines before it")
     except csv.Error as exc:
         problems.append(f"line {reader.line_num}: not valid CSV ({exc})")
     finally:
@@ -215,6 +227,7 @@ def _insert(session: Session, batch: list[dict[str, Any]], context: _Context, no
                     "from_dept": row["from_dept"],
                     "to_dept": row["to_dept"],
                     "owner": row["owner"],
+                    "due": _due_source(row, context),
                 },
             }
             for row in batch
@@ -222,6 +235,12 @@ def _insert(session: Session, batch: list[dict[str, Any]], context: _Context, no
         bulk_insert(session, Request.__table__, batch)  # type: ignore[attr-defined]
         bulk_insert(session, Event.__table__, events)  # type: ignore[attr-defined]
     batch.clear()
+
+
+def _due_source(row: dict[str, Any], context: _Context) -> str:
+    """``sla`` when the row's due time is the SLA's (no ``due`` given), else ``manual``."""
+    sla_due = context.now + context.policy.sla_for(row["priority"]).resolve
+    return "sla" if row["due_at"] == sla_due else "manual"
 
 
 def _context(session: Session, policy: Policy, actor: str) -> _Context:

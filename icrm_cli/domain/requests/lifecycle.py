@@ -52,6 +52,18 @@ TRANSITIONS: dict[str, Step] = {
 }
 
 
+# How each command reads in a sentence ("cannot ... request #12").
+_PHRASES = {
+    "ack": "acknowledge request #{id}",
+    "wait": "set request #{id} waiting",
+    "unachievable": "close request #{id} as unachievable",
+}
+
+
+def _doing(command: str, request_id: int | None) -> str:
+    return _PHRASES.get(command, command + " request #{id}").format(id=request_id)
+
+
 def is_overdue(request: Request, now: datetime) -> bool:
     """Past due while the SLA clock runs (a waiting request's clock is paused)."""
     return request.status in SLA_RUNNING and request.due_at < now
@@ -156,6 +168,7 @@ def create(
             "from_dept": customer.code,
             "to_dept": supplier.code,
             "owner": owner_id,
+            "due": "sla" if due is None else "manual",
         },
     )
     return request
@@ -197,7 +210,7 @@ def transition(
     if request.status not in step.sources:
         allowed = ", ".join(sorted(step.sources))
         raise TransitionError(
-            f"cannot {command} request #{request.id}: it is {request.status} "
+            f"cannot {_doing(command, request.id)}: it is {request.status} "
             f"({command} is allowed from {allowed})"
         )
     needs_note = {
