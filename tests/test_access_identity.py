@@ -219,3 +219,24 @@ def test_who_gave_a_score_shows_only_to_their_department_and_admins(cli: Cli, or
     events = json.loads(cli.ok("report", "export", "events", "-f", "json", actor="han.bo").stdout)
     given = [e["actor"] for e in events if e["entity"] == "feedback"]
     assert given == [None, "li.na"]
+
+
+def test_request_edit_and_meeting_edit(cli: Cli, org: Path) -> None:
+    rid = str(new_request(cli, "--from", "SALES", "--to", "IT", "--title", "编辑", "--priority", "high"))
+    refused = cli.fails("request", "edit", rid, "--title", "改标题", actor="feng.kai").stderr
+    assert "the customer side (SALES) edits its title and description" in refused
+    cli.ok("request", "edit", rid, "--priority", "urgent", actor="feng.kai")  # either side raises it
+    refused = cli.fails("request", "edit", rid, "--priority", "low", actor="feng.kai").stderr
+    assert "only the customer side (SALES) lowers a priority" in refused
+    cli.ok("request", "edit", rid, "--priority", "low", "--title", "新标题", actor="li.na")
+    assert (
+        "cannot change the priority"
+        in cli.fails("request", "edit", rid, "--priority", "high", actor="gao.yan").stderr
+    )
+    made = cli.ok(
+        "meeting", "new", "--title", "周会", "--at", "+1d", "--dept", "SALES", "-f", "json", actor="li.na"
+    )
+    mid = str(json.loads(made.stdout)["id"])
+    refused = cli.fails("meeting", "edit", mid, "--title", "别人的会", actor="feng.kai").stderr
+    assert "cannot edit meeting" in refused and "the organizer (li.na)" in refused
+    cli.ok("meeting", "edit", mid, "--title", "销售周会", actor="wang.fang")  # an attending department
