@@ -147,9 +147,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo_cli.demo)
-app.command("whoami")(whoami_cli.whoami)
 app.command("inbox")(inbox_cli.inbox)
 app.command("notify")(notify_cli.notify)
+app.command("whoami")(whoami_cli.whoami)
 
 
 def _version(value: bool) -> None:
