@@ -15,7 +15,7 @@ class IcrmError(Exception):
     exit_code = 1
 
     def lines(self) -> list[str]:
-        """The message lines to print, one ``Error:`` line each."""
+        """The message: its first line is the ``Error:`` line, any further ones details under it."""
         return [str(self)]
 
 
@@ -44,7 +44,10 @@ class OrgFileError(IcrmError):
         super().__init__(f"{source}: " + "; ".join(self.problems))
 
     def lines(self) -> list[str]:
-        return [f"{self.source}: {problem}" for problem in self.problems]
+        """One line for one problem; else how many, then each problem on a line of its own."""
+        if len(self.problems) == 1:
+            return [f"{self.source}: {self.problems[0]}"]
+        return [f"{self.source}: {len(self.problems)} problems; nothing was applied", *self.problems]
 
 
 class ImportFileError(IcrmError):
@@ -56,13 +59,14 @@ class ImportFileError(IcrmError):
         super().__init__(f"{source}: " + "; ".join(self.problems))
 
     def lines(self) -> list[str]:
-        """One line per problem (at most 50); the last one says nothing was imported."""
-        shown = [f"{self.source}: {problem}" for problem in self.problems[:50]]
-        if len(self.problems) > 50:
-            shown.append(f"{self.source}: ... and {len(self.problems) - 50} more problems")
-        if not shown:
+        """One line for one problem; else how many, then the first 50 on lines of their own."""
+        if not self.problems:
             return [f"{self.source}: nothing imported"]
-        shown[-1] += "; nothing imported"
+        if len(self.problems) == 1:
+            return [f"{self.source}: {self.problems[0]}; nothing imported"]
+        shown = [f"{self.source}: {len(self.problems)} problems; nothing imported", *self.problems[:50]]
+        if len(self.problems) > 50:
+            shown.append(f"... and {len(self.problems) - 50} more")
         return shown
 
 

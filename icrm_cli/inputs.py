@@ -147,3 +147,17 @@ def read_text_file(path: Path, limit: int, *, what: str) -> str:
             f"{what} {str(path)!r}: not text in an encoding icrm reads: {ENCODINGS_ACCEPTED}"
         )
     return text
+
+
+NOTES_FILE_BYTES = 256 * 1024  # meeting notes hold at most 20,000 characters
+
+
+def notes_text(notes: str | None, notes_file: Path | None) -> str | None:
+    """``--notes`` or the text of ``--notes-file`` (capped, UTF-8 or GB18030), not both."""
+    from icrm_cli.errors import InvalidValueError
+
+    if notes is not None and notes_file is not None:
+        raise InvalidValueError("give --notes or --notes-file, not both")
+    if notes_file is None:
+        return notes
+    return read_text_file(notes_file, NOTES_FILE_BYTES, what="--notes-file")

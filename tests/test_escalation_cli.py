@@ -218,7 +218,7 @@ BAD_INPUTS = [
     (["open", "--between", "IT", "it", "--reason", "自己和自己"], "two different departments"),
     (["open", "--reason", "缺少对象"], "either --request ID or --between"),
     (["open", "--request", "1", "--between", "SALES", "IT", "--reason", "两个都给"], "either --request"),
-    (["open", "--request", "1", "--reason", "  "], "reason is required"),
+    (["open", "--request", "1", "--reason", "  "], "--reason is empty"),
     (["raise", "999", "--reason", "x"], "unknown escalation #999"),
     (["resolve", "999", "--decision", "x"], "unknown escalation #999"),
     (["show", "999"], "unknown escalation #999"),
@@ -260,7 +260,7 @@ def test_raise_past_three_resolve_twice_and_final_request(cli: Cli, org: Path, d
     cli.ok("escalate", "raise", ident, "--reason", "二级未果")
     before = _snapshot(db_path)
     assert "top of the ladder" in cli.fails("escalate", "raise", ident, "--reason", "还要再升").stderr
-    assert "decision is required" in cli.fails("escalate", "resolve", ident, "--decision", " ").stderr
+    assert "--decision is empty" in cli.fails("escalate", "resolve", ident, "--decision", " ").stderr
     assert "decision is required" in cli.fails("escalate", "resolve", ident).stderr  # exit 1, nothing written
     cli.fails("escalate", "list", "--level", "4", code=2)
     assert _snapshot(db_path) == before

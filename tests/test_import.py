@@ -105,7 +105,8 @@ def test_bad_rows_reported_with_line_numbers(
         assert any(f"line {line}:" in row and word in row for row in err.splitlines()), (line, err)
     assert "line 2:" not in err and "line 8:" not in err
     assert "nothing imported" in err
-    assert all(row.startswith("Error:") for row in err.splitlines())
+    rows = err.splitlines()
+    assert rows[0].startswith("Error:") and all(row.startswith("  ") for row in rows[1:])
     assert dump(db_path) == before
 
 

@@ -169,7 +169,8 @@ def test_invalid_org_rejected_nothing_written(
     result = cli.fails("org", "apply", str(bad))
     for word in words:
         assert word in result.stderr, (word, result.stderr)
-    assert all(line.startswith("Error:") for line in result.stderr.splitlines())
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Error:") and all(line.startswith("  ") for line in lines[1:])
     assert dump(db_path) == before
 
 
@@ -179,7 +180,9 @@ def test_invalid_org_on_fresh_database_writes_nothing(cli: Cli, tmp_path: Path, 
     _unknown_head(data)
     result = cli.fails("org", "apply", str(write(tmp_path / "bad.yaml", data)))
     assert "cycle" in result.stderr and "ghost.user" in result.stderr
-    assert len(result.stderr.splitlines()) == 2  # one line per problem
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith("bad.yaml: 2 problems; nothing was applied")  # one Error: line...
+    assert [line[:2] for line in lines[1:]] == ["  ", "  "]  # ...and each problem indented under it
     assert not db_path.exists() or count(db_path, "department") == 0
 
 

@@ -69,7 +69,7 @@ def test_search_combines_with_other_filters_and_empty_text_is_an_error(
     assert ids(cli, "--search", "printer", "--priority", "low") == [filed["report"]]
     assert ids(cli, "--search", "printer", "--to", "HR") == []
     result = cli.fails("request", "list", "--search", "")
-    assert result.stderr == "Error: --search is empty: give the text to look for\n"
+    assert result.stderr == "Error: --search is empty: give a value, or leave the option out\n"
 
 
 def test_priority_filter_repeats(cli: Cli, filed: dict[str, int]) -> None:

@@ -77,3 +77,20 @@ def test_an_org_in_new_york_gets_the_new_york_rules(cli: Cli, org: Path) -> None
     assert {part.name for part in zone.subcomponents} == {"DAYLIGHT", "STANDARD"}
     (event,) = calendar.walk("VEVENT")
     assert event.decoded("dtstart").utcoffset() == timedelta(hours=-5)
+
+
+def test_who_is_left_out_of_the_invitation_is_said(cli: Cli, org: Path) -> None:
+    data = yaml.safe_load(org.read_text(encoding="utf-8"))
+    for person in data["people"]:
+        if person["id"] == "zhang.wei":
+            person.pop("email", None)
+    org.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    cli.ok("org", "apply", str(org))
+    made = cli.ok("meeting", "new", "--title", "周例会", "--at", "2026-11-20T10:00", "--dept", "SALES",
+                  "--format", "json")  # fmt: skip
+    result = cli.ok("meeting", "ics", str(yaml.safe_load(made.stdout)["id"]))
+    assert (
+        result.stderr.strip()
+        == "note: left out of the invitation (no email): organiser zhang.wei, attendee zhang.wei"
+    )
+    assert "ORGANIZER" not in result.stdout

@@ -27,7 +27,7 @@ from icrm_cli.cli import demo as demo_cli
 from icrm_cli.cli import inbox as inbox_cli
 from icrm_cli.cli import notify as notify_cli
 from icrm_cli.cli import whoami as whoami_cli
-from icrm_cli.cli.common import AppState
+from icrm_cli.cli.common import WHOLE_SUMMARY, AppState, CheckedTyper
 from icrm_cli.errors import IcrmError
 
 # The command groups in help order: name -> (module whose ``app`` is the group's Typer, the group's help).
@@ -61,10 +61,21 @@ def _debug() -> bool:
 
 
 def _fail(lines: list[str], code: int) -> typer.Exit:
-    for line in lines:
-        sys.stderr.write(f"Error: {line}\n")
+    """One ``Error:`` line (the first), then any details indented under it; nothing in them can act
+    on a terminal."""
+    from icrm_cli.safe_text import visible_one_line
+
+    for index, line in enumerate(lines):
+        sys.stderr.write(("Error: " if index == 0 else "  ") + visible_one_line(line) + "\n")
     sys.stderr.flush()
     return typer.Exit(code)
+
+
+def _plain_message(exc: Exception) -> None:
+    """A usage error's message without the validator's wording (Typer checks values with pydantic)."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and "Value error, " in message:
+        exc.message = message.replace("Value error, ", "")  # type: ignore[attr-defined]
 
 
 def _is_cli_exception(exc: Exception) -> bool:
@@ -103,7 +114,7 @@ class IcrmGroup(TyperGroup):
         names = self.list_commands(ctx)
         if not names:
             return
-        limit = formatter.width - 6 - max(len(name) for name in names)
+        limit = WHOLE_SUMMARY  # wrapped by the formatter, never cut off with "..."
         rows = []
         for name in names:
             command = self.commands.get(name) or _BUILT.get(name)
@@ -131,12 +142,13 @@ class IcrmGroup(TyperGroup):
             raise _fail(["interrupted; nothing was changed"], 130) from None
         except Exception as exc:
             if _debug() or _is_cli_exception(exc):
+                _plain_message(exc)
                 raise
             message = f"unexpected {type(exc).__name__}: {exc} (run with ICRM_DEBUG=1 for details)"
             raise _fail([message], 1) from None
 
 
-app = typer.Typer(
+app = CheckedTyper(
     cls=IcrmGroup,
     name="icrm",
     help="Internal customer relationship management: keep cross-department work honest.",

@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,6 +25,50 @@ if TYPE_CHECKING:
     from icrm_cli.storage.plans import Reader
 
 
+class CheckedCommand(TyperCommand):
+    """A command that refuses an empty value for any option that takes one (``--due ''`` used to
+    mean the default), naming the option, before anything runs."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from icrm_cli.errors import InvalidValueError
+
+        for param in self.params:
+            if getattr(param, "param_type_name", "") != "option" or getattr(param, "is_flag", False):
+                continue
+            value = ctx.params.get(param.name or "")
+            values = value if isinstance(value, list | tuple) else [value]
+            if any(isinstance(item, str) and not item.strip() for item in values):
+                name = max(param.opts, key=len)
+                raise InvalidValueError(f"{name} is empty: give a value, or leave the option out")
+        return super().invoke(ctx)
+
+
+WHOLE_SUMMARY = 10_000  # characters: a command's summary is wrapped in the listing, never cut short
+
+
+class CheckedGroup(TyperGroup):
+    """A command group whose listing shows each command's whole summary, wrapped (Click cuts it to
+    the terminal width with "...")."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(WHOLE_SUMMARY)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class CheckedTyper(typer.Typer):
+    """A Typer app whose commands are :class:`CheckedCommand` unless they say otherwise."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", CheckedCommand)
+        return super().command(*args, **kwargs)
+
+
 def command_group(help: str) -> typer.Typer:
     """The Typer app of a command group, with the root's settings.
 
@@ -31,7 +76,8 @@ def command_group(help: str) -> typer.Typer:
     cli/app.py), so a group carries the settings ``add_typer`` would have passed
     down: plain help (no Rich markup), no completion options, no pretty tracebacks.
     """
-    return typer.Typer(
+    return CheckedTyper(
+        cls=CheckedGroup,
         help=help,
         no_args_is_help=True,
         add_completion=False,
@@ -62,7 +108,7 @@ ShowFormatOpt = Annotated[ShowFormat, typer.Option("--format", "-f", help="Outpu
 DocFormatOpt = Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", dir_okay=False),
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
 ]
 ExcelOpt = Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM for Excel.")]
 

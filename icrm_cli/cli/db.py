@@ -58,7 +58,7 @@ def check(ctx: typer.Context) -> None:
 @app.command("backup")
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the copy.", dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
 ) -> None:
     """Online backup, safe while others write (SQLite; on PostgreSQL use pg_dump)."""
     from icrm_cli.errors import InvalidValueError

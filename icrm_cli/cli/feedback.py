@@ -118,6 +118,12 @@ def give(
     fmt: ShowFormatOpt = ShowFormat.table,
 ) -> None:
     """Rate a supplier department, thank it, state an expectation, or file a complaint."""
+    if request_id is None:  # without a request, both sides must be named: a usage error, as Click's
+        for option, value in (("--from", from_dept), ("--to", to_dept)):
+            if value is None:
+                raise typer.BadParameter(
+                    "required (or give --request ID to take both departments from it)", param_hint=option
+                )
     from icrm_cli.domain.feedback.entries import FeedbackInput, feedback_dict
     from icrm_cli.domain.feedback.entries import give as give_feedback
     from icrm_cli.output import emit_message, emit_object

@@ -88,7 +88,7 @@ def export(
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="The filled-in CSV (UTF-8, with or without BOM).", dir_okay=False)
+        Path, typer.Argument(help="The filled-in CSV (UTF-8 or GB18030/GBK, with or without BOM).")
     ],
 ) -> None:
     """Record each scored row as a rating: all rows or none."""

@@ -19,7 +19,7 @@ TITLES = {
 
 
 def inbox(ctx: typer.Context, fmt: ShowFormatOpt = ShowFormat.table) -> None:
-    """What needs you now: requests to acknowledge, overdue, due soon, to confirm, complaints, ..."""
+    """What needs you now: requests to act on, complaints, escalations, meetings and action items."""
     from icrm_cli.domain.inbox.sections import inbox as read_inbox
     from icrm_cli.output import emit_message, emit_object, emit_rows
     from icrm_cli.output.columns import INBOX_COLUMNS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -282,21 +282,6 @@ def action(
         )
 
 
-NOTES_FILE_BYTES = 256 * 1024  # notes hold at most 20,000 characters
-
-
-def _read_notes(notes: str | None, notes_file: Path | None) -> str | None:
-    from icrm_cli.errors import InvalidValueError
-
-    if notes is not None and notes_file is not None:
-        raise InvalidValueError("give --notes or --notes-file, not both")
-    if notes_file is None:
-        return notes
-    from icrm_cli.inputs import read_text_file
-
-    return read_text_file(notes_file, NOTES_FILE_BYTES, what="--notes-file")
-
-
 @app.command("minutes")
 def minutes(
     ctx: typer.Context,
@@ -309,8 +294,7 @@ def minutes(
         typer.Option(
             "--notes-file",
             metavar="FILE",
-            help="Read the notes from a UTF-8 (Markdown) file.",
-            dir_okay=False,
+            help="Read the notes from a text (Markdown) file: UTF-8 or GB18030/GBK.",
         ),
     ] = None,
     decision: Annotated[
@@ -320,9 +304,10 @@ def minutes(
 ) -> None:
     """Record or amend the minutes: notes and decisions (the history keeps every version)."""
     from icrm_cli.domain.meetings.schedule import record_minutes
+    from icrm_cli.inputs import notes_text
     from icrm_cli.output import emit_message
 
-    text = _read_notes(notes, notes_file)
+    text = notes_text(notes, notes_file)
     with session(ctx, write=True) as (sess, policy):
         meeting = record_minutes(
             sess, policy, meeting_id, actor=state(ctx).who, notes=text, decisions=decision
@@ -364,14 +349,6 @@ def cancel(
     emit_message(f"Meeting #{meeting_id} is now cancelled.")
 
 
-def _remind_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {**meeting, **{key: person[key] for key in ("person", "name", "email")}}
-        for meeting in found
-        for person in meeting["recipients"]
-    ]
-
-
 @app.command("remind")
 def remind(
     ctx: typer.Context,
@@ -388,7 +365,7 @@ def remind(
     excel: ExcelOpt = False,
 ) -> None:
     """Who to remind of meetings starting soon; nothing at all when there are none (for cron)."""
-    from icrm_cli.domain.meetings.query import reminders
+    from icrm_cli.domain.meetings.query import reminder_rows, reminders
     from icrm_cli.output import emit_rows
     from icrm_cli.output.meeting_docs import REMIND_COLUMNS
     from icrm_cli.timeutil import parse_duration
@@ -400,15 +377,19 @@ def remind(
     if opts.fmt == "json":
         emit_rows(found, REMIND_COLUMNS, opts)
     elif found:
-        emit_rows(_remind_rows(found), REMIND_COLUMNS, opts, title="Meeting reminders")
+        emit_rows(reminder_rows(found), REMIND_COLUMNS, opts, title="Meeting reminders")
 
 
 @app.command("ics")
 def ics(ctx: typer.Context, meeting_id: IdArg, output: OutputOpt = None) -> None:
     """The calendar invitation (RFC 5545 .ics) with the agenda as description."""
-    from icrm_cli.domain.meetings.ics import meeting_ics
+    from icrm_cli.domain.meetings.ics import left_out, meeting_ics
+    from icrm_cli.output import emit_note
     from icrm_cli.output.meeting_docs import emit_ics
 
     with session(ctx) as (sess, policy):
         data = meeting_ics(sess, meeting_id, policy.clock)
+        missing = left_out(sess, meeting_id)
     emit_ics(data, output_options(policy, "table", output))
+    if missing:
+        emit_note(f"left out of the invitation (no email): {', '.join(missing)}")

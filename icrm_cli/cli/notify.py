@@ -11,7 +11,9 @@ from icrm_cli.cli.common import ShowFormat, ShowFormatOpt, allowed, database, ou
 SinceOpt = Annotated[
     str | None,
     typer.Option(
-        "--since", help="Consider events from WHEN [default: over the last run, or 24h on the first]."
+        "--since",
+        metavar="WHEN",
+        help="Consider events from WHEN [default: over the last run, or 24h on the first].",
     ),
 ]
 

@@ -330,9 +330,7 @@ def import_(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(
-            help="CSV with columns from,to,title[,description,owner,priority,due].", dir_okay=False
-        ),
+        typer.Argument(help="CSV with columns from,to,title[,description,owner,priority,due]."),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
 ) -> None:

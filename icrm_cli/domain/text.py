@@ -35,7 +35,7 @@ def clean_title(text: str | None, *, what: str = "title") -> str:
 
 def clean_text(text: str | None, *, what: str = "text") -> str:
     """Free text (may be empty, may span lines); no other control characters."""
-    value = (text or "").strip()
+    value = (text or "").replace("\r\n", "\n").strip()  # Windows line ends are line ends
     if len(value) > MAX_TEXT:
         raise InvalidValueError(f"the {what} is {len(value)} characters long; at most {MAX_TEXT} allowed")
     found = _CONTROL_BUT_TAB_NEWLINE.search(value)

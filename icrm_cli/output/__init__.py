@@ -7,6 +7,7 @@ imported only by :mod:`icrm_cli.output.table`, and only when a table is drawn.
 
 from icrm_cli.output.render import (
     emit_message,
+    emit_note,
     emit_object,
     emit_record,
     emit_rows,
@@ -19,6 +20,7 @@ __all__ = [
     "OutputOptions",
     "Section",
     "emit_message",
+    "emit_note",
     "emit_object",
     "emit_record",
     "emit_rows",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -142,6 +143,12 @@ def emit_text(text: str, opts: OutputOptions) -> None:
         stream.write(text)
         if not text.endswith("\n"):
             stream.write("\n")
+
+
+def emit_note(message: str) -> None:
+    """A ``note:`` line on stderr: something the user should know that is not an error."""
+    sys.stderr.write(f"note: {visible(message)}\n")
+    sys.stderr.flush()
 
 
 def emit_message(message: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from icrm_cli.safe_text import visible
+from icrm_cli.safe_text import visible, visible_csv
 from icrm_cli.timeutil import Clock
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +41,7 @@ def csv_value(value: Any, clock: Clock) -> str | int | float:
         text = json.dumps(json_value(value, clock), ensure_ascii=False)
     else:
         text = str(value)
-    text = visible(text)
+    text = visible_csv(text)
     if text.startswith(FORMULA_START):
         return "'" + text
     return text

@@ -27,7 +27,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY = 86400
 HOUR = 3600
 _EPOCH_DAY = date(1970, 1, 1)
-SORT_CACHE_KIB = 8 * 1024  # page cache while the deferred indexes are built (bounds the memory)
+# Page cache while deferred indexes are built: generous for generated data (the demo), small for a
+# user's import, whose peak memory must not grow with the file.
+SORT_CACHE_KIB = 256 * 1024
+SMALL_SORT_CACHE_KIB = 8 * 1024
 _CLOCK_TEXT: list[str] = []  # "HH:MM:SS.000000" for every second of a day, built once
 
 
@@ -124,7 +127,9 @@ class Sink:
 
 
 @contextmanager
-def deferred_indexes(session: Session, tables: Sequence[str]) -> Iterator[None]:
+def deferred_indexes(
+    session: Session, tables: Sequence[str], sort_cache_kib: int = SORT_CACHE_KIB
+) -> Iterator[None]:
     """Drop the tables' secondary indexes for a bulk load and build them again afterwards.
 
     Building an index once from sorted data costs much less than updating it row by
@@ -145,7 +150,7 @@ def deferred_indexes(session: Session, tables: Sequence[str]) -> Iterator[None]:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
     cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = {-SORT_CACHE_KIB}")  # sort in memory
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-sort_cache_kib}")  # sort in memory
     connection.exec_driver_sql(f"PRAGMA threads = {os.cpu_count() or 1}")  # and on every core
     try:
         for _, sql in indexes:

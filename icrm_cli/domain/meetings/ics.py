@@ -64,6 +64,22 @@ def _address(person: dict[str, Any], role: str | None = None) -> vCalAddress:
     return address
 
 
+def left_out(session: Session, meeting_id: int) -> list[str]:
+    """Who the invitation cannot name because they have no email: the organiser and attendees, as
+    ``"organiser zhang.wei"`` or ``"attendee li.na"``."""
+    from icrm_cli.domain.meetings.schedule import attendees_of
+
+    stored = get_meeting(session, meeting_id)
+    organiser = session.get(Person, stored.organizer)
+    missing = [] if organiser is not None and organiser.email else [f"organiser {stored.organizer}"]
+    missing += [
+        f"attendee {person['person']}"
+        for person in attendees_of(session, meeting_id)
+        if not person.get("email")
+    ]
+    return missing
+
+
 def meeting_ics(session: Session, meeting_id: int, clock: Clock) -> bytes:
     """The invitation of one meeting; DESCRIPTION is its agenda, SEQUENCE counts its edits."""
     from icrm_cli.domain.meetings.agenda import build_agenda

@@ -172,3 +172,12 @@ def display_names(session: Session) -> dict[str, str]:
     names: dict[str, str] = dict(session.exec(select(Department.code, Department.name)).all())
     names.update(dict(session.exec(select(Person.id, Person.name)).all()))
     return names
+
+
+def reminder_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The :func:`reminders` as one row per meeting and person to remind."""
+    return [
+        {**meeting, **{key: person[key] for key in ("person", "name", "email")}}
+        for meeting in found
+        for person in meeting["recipients"]
+    ]

@@ -28,7 +28,7 @@ from icrm_cli.progress import SILENT, Tracker
 from icrm_cli.safe_text import visible_one_line
 from icrm_cli.storage.bulk import bulk_insert
 from icrm_cli.storage.models import Department, Event, Person, Request
-from icrm_cli.storage.stored_rows import deferred_indexes
+from icrm_cli.storage.stored_rows import SMALL_SORT_CACHE_KIB, deferred_indexes
 
 DEFER_INDEXES_FROM = 20_000  # rows; and at least as many as the table holds
 
@@ -128,7 +128,8 @@ def import_requests(
         # A load larger than what is stored builds the indexes once afterwards (cheaper than updating
         # them row by row), in the same transaction; the file's size estimates its rows.
         large = not dry_run and _estimated_rows(path) >= max(DEFER_INDEXES_FROM, start - 1)
-        with deferred_indexes(session, ("request", "event")) if large else nullcontext():
+        bulk = deferred_indexes(session, ("request", "event"), SMALL_SORT_CACHE_KIB)
+        with bulk if large else nullcontext():
             progress.stage("Checking rows" if dry_run else "Importing rows")
             note = f"imported from {visible_one_line(path.name)}"
             count = _load(session, raw, source, context, start, note, dry_run, progress)
