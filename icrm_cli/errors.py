@@ -80,3 +80,13 @@ class SchemaTooNewError(DatabaseError):
 
 class OutputError(IcrmError):
     """The output file cannot be written."""
+
+
+class PermissionDeniedError(IcrmError):
+    """Someone who may not do this tried it: ``permission denied: <who> cannot <action>; <who may>``."""
+
+    def __init__(self, who: str, action: str, who_may: str) -> None:
+        self.who = who
+        self.action = action
+        self.who_may = who_may
+        super().__init__(f"permission denied: {who} cannot {action}; {who_may}")

@@ -15,6 +15,7 @@ invokes ``app``, and :func:`command_tree` walks the commands with Click's
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -144,10 +145,13 @@ def cli() -> Cli:
 
 
 @pytest.fixture
-def org_file(tmp_path: Path) -> Path:
-    """A private copy of the example org file."""
+def org_file(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A private copy of the example org file (``mode: open`` under ``@pytest.mark.open_mode``)."""
     target = tmp_path / "org.yaml"
     shutil.copy(EXAMPLE_ORG, target)
+    if request.node.get_closest_marker("open_mode"):
+        text = target.read_text(encoding="utf-8").replace("mode: enforced", "mode: open")
+        target.write_text(text, encoding="utf-8")
     return target
 
 
@@ -178,6 +182,34 @@ def org(org_file: Path, org_template: Path, db_path: Path, frozen: time_machine.
     target.close()
     db_path.chmod(0o600)
     return org_file
+
+
+@pytest.fixture
+def open_org(org: Path, db_backend: str) -> Path:
+    """The example org in ``mode: open``, for behaviour tests that are not about who may act."""
+    if db_backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(os.environ["ICRM_DB"], autocommit=True) as server:
+            server.execute(OPEN_PG.encode())
+    else:
+        with sqlite3.connect(os.environ["ICRM_DB"]) as conn:
+            conn.execute(OPEN_SQLITE)
+        conn.close()
+    return org
+
+
+@pytest.fixture(autouse=True)
+def _open_mode_for_marked(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.open_mode``: tests that are not about who may act run the example org in open mode."""
+    if request.node.get_closest_marker("open_mode") and "org" in request.fixturenames:
+        request.getfixturevalue("open_org")
+
+
+OPEN_SQLITE = "UPDATE setting SET value = json_set(value, '$.mode', 'open') WHERE key = 'access'"
+OPEN_PG = (
+    "UPDATE setting SET value = jsonb_set(value::jsonb, '{mode}', '\"open\"')::json WHERE key = 'access'"
+)
 
 
 def new_request(cli: Cli, *args: str, actor: str | None = None) -> int:

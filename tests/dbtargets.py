@@ -146,7 +146,7 @@ _SEEDED = f"SELECT table_name FROM information_schema.tables WHERE table_schema 
 
 
 @pytest.fixture(scope="session")
-def shared_pg(pg_server: PgServer) -> SharedPg:
+def shared_pg(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> SharedPg:
     """One database for the run's behaviour tests, with the example org saved in a side schema."""
     import time_machine
     from typer.testing import CliRunner
@@ -157,10 +157,18 @@ def shared_pg(pg_server: PgServer) -> SharedPg:
 
     url = pg_server.create("behaviour")
     name = url.rsplit("/", 1)[1]
+    # The server's login is the admin (wang.qiang), who acts for whoever a test names with --as /
+    # ICRM_USER: the rules then apply to that person, as on SQLite (events record ``by``).
+    login = str(pg_server.execute("SELECT current_user")[0][0])
+    org_text = EXAMPLE_ORG.read_text(encoding="utf-8").replace(
+        "{id: wang.qiang, name: 王强,", f"{{id: wang.qiang, login: {login}, name: 王强,"
+    )
+    org_file = tmp_path_factory.mktemp("pg_org") / "org.yaml"
+    org_file.write_text(org_text, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch, time_machine.travel(FROZEN_AT, tick=False):
         patch.setenv("ICRM_DB", url)
         patch.setenv("ICRM_USER", "zhang.wei")
-        done = CliRunner().invoke(app, ["org", "apply", str(EXAMPLE_ORG)])
+        done = CliRunner().invoke(app, ["org", "apply", str(org_file)])
         assert done.exit_code == 0, done.output
     tables = [table.name for table in icrm_tables()]
     serial = [table.name for table in icrm_tables() if serial_id(table)]

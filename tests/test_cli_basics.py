@@ -193,4 +193,10 @@ def test_root_help_lists_the_groups_as_click_would(cli: Cli) -> None:
         load_group(name)
     assert cli.ok("--help").stdout == listed
     commands = listed.split("Commands:\n")[1].splitlines()
-    assert [line.split()[0] for line in commands if line[2:3] != " "] == ["demo", "inbox", "notify", *GROUPS]
+    assert [line.split()[0] for line in commands if line[2:3] != " "] == [
+        "demo",
+        "inbox",
+        "notify",
+        "whoami",
+        *GROUPS,
+    ]

@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import ROOT, Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 def complete(
     words: str, db: Path | str | None = None, *, shell: str = "bash"

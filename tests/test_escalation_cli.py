@@ -19,6 +19,8 @@ from icrm_cli.storage.core import REQUEST
 from icrm_cli.storage.engine import open_database
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 KEYS = [
     "id",
     "request_id",

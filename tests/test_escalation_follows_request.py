@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 def _escalated(cli: Cli) -> tuple[int, int]:
     request_id = new_request(cli, "--from", "SALES", "--to", "DEV", "--title", "客户报表导出功能")

@@ -12,9 +12,12 @@ from icrm_cli.domain.escalation.ladder import ancestry, arbiter_department, who_
 from icrm_cli.storage.engine import open_database
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 TWO_ROOTS = """\
 organization: 两地合资公司
 timezone: Asia/Shanghai
+access: {mode: open}
 departments:
   - {code: EAST, name: 华东公司, head: qian.dong}
   - {code: EAST_SALES, name: 华东销售部, parent: EAST, head: sun.xiao, contact: wu.lan}
@@ -77,11 +80,23 @@ def test_arbiter_of_a_department_and_its_parent_is_the_parent_head(
 
 
 def test_request_inside_one_department_goes_to_the_department_above(cli: Cli, org: Path) -> None:
+    meeting = cli.ok("meeting", "new", "--title", "销售周会", "--at", "+1d", "--dept", "SALES", "-f", "json")
+    meeting_id = str(json.loads(meeting.stdout)["id"])
     request = json.loads(
         cli.ok(
-            "request", "new", "--from", "SALES", "--to", "SALES", "--title", "整理客户名单", "-f", "json"
+            "meeting",
+            "action",
+            meeting_id,
+            "--title",
+            "整理客户名单",
+            "--owner",
+            "li.na",
+            "--due",
+            "+3d",
+            "-f",
+            "json",
         ).stdout
-    )  # e.g. a meeting's action item that stays inside the organiser's department
+    )  # a meeting's action item may stay inside the organiser's department
     opened = cli.ok(
         "escalate", "open", "--request", str(request["id"]), "--reason", "迟迟未完成", "-f", "json"
     )

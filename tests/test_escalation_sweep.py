@@ -11,11 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import time_machine
 
 from icrm_cli.domain.escalation.sweep import human_duration, target_rule
 from icrm_cli.domain.org.settings import build_policy
 from tests.conftest import FROZEN_AT, Cli, new_request
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 DUE = FROZEN_AT + timedelta(days=5)  # a normal request filed at FROZEN_AT

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from icrm_cli.cli.app import app
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 BOM = b"\xef\xbb\xbf"
 
 

@@ -17,6 +17,8 @@ from icrm_cli.output.report_export import TimeText
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 @pytest.fixture
 def filed(cli: Cli, org: object, frozen: Any) -> list[int]:
@@ -91,7 +93,7 @@ def test_since_until_and_excel(cli: Cli, filed: list[int], tmp_path: Path) -> No
 
 def test_events_export(cli: Cli, filed: list[int]) -> None:
     events = json.loads(cli.ok("report", "export", "events", "--format", "json").stdout)
-    assert list(events[0]) == ["id", "entity", "entity_id", "at", "actor", "kind", "note", "detail"]
+    assert list(events[0]) == ["id", "entity", "entity_id", "at", "actor", "by", "kind", "note", "detail"]
     transfer = next(e for e in events if e["kind"] == "transferred")
     assert transfer["detail"]["from_dept"] == "DEV" and transfer["detail"]["to_dept"] == "IT"
     assert transfer["actor"] == "wu.tao" and transfer["at"] == "2026-11-18T09:00:00+08:00"

@@ -18,6 +18,8 @@ from icrm_cli.safe_text import visible_utf8
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 ZONES = ("Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Europe/Berlin")
 HOSTILE = [
     "",

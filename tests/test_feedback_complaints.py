@@ -63,7 +63,10 @@ def test_lifecycle_open_responded_closed(cli: Cli, org: Path, frozen: Any) -> No
 
 def test_only_the_supplier_responds(cli: Cli, org: Path) -> None:
     ident = complaint(cli)
-    assert "only someone of DEV" in cli.fails("feedback", "respond", str(ident), "--note", "好的").stderr
+    assert (
+        "the supplier side (DEV) responds"
+        in cli.fails("feedback", "respond", str(ident), "--note", "好的").stderr
+    )
     cli.fails("feedback", "respond", str(ident), "--note", "好的", actor="cron")
     cli.fails("feedback", "respond", str(ident), "--note", "  ", actor="sun.hao")
     assert show(cli, ident)["responded_at"] is None
@@ -77,7 +80,10 @@ def test_only_the_supplier_responds(cli: Cli, org: Path) -> None:
 def test_only_the_complaining_side_closes(cli: Cli, org: Path) -> None:
     ident = complaint(cli)
     cli.ok("feedback", "respond", str(ident), "--note", "已处理", actor="wu.tao")
-    assert "only the complaining side" in cli.fails("feedback", "close", str(ident), actor="wu.tao").stderr
+    assert (
+        "the complaining side (SALES) closes it"
+        in cli.fails("feedback", "close", str(ident), actor="wu.tao").stderr
+    )
     assert show(cli, ident)["status"] == "open"
 
 

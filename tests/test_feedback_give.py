@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 FEEDBACK_KEYS = [
     "id",
     "kind",

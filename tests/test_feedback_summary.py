@@ -7,7 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 
 def rate(cli: Cli, frm: str, to: str, *scores: int) -> None:

@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import SHANGHAI, Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 HEADER = "period,customer,customer_name,supplier,supplier_name,requests,score,comment"
 
 

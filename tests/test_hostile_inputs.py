@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 def _meeting(cli: Cli) -> str:
     made = cli.ok("meeting", "new", "--title", "周例会", "--at", "2026-11-16T14:00", "--dept", "SALES",

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 GOOD = (
     "from,to,title,description,owner,priority,due\r\n"
     "SALES,IT,开通VPN账号,新同事入职,,high,\r\n"

@@ -7,10 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import time_machine
 import yaml
 
 from tests.conftest import Cli, new_request
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 KEYS = [
     "to_acknowledge",

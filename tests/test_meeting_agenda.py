@@ -7,10 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import time_machine
 
 from tests.conftest import Cli, new_request
 from tests.test_meeting_cli import SERIES, standard
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 
 def action(cli: Cli, meeting_id: int, title: str, owner: str, due: str) -> int:

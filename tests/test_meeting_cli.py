@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 SERIES = "例会-产销协调"
 
 

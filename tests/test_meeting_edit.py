@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from tests.conftest import Cli
 from tests.test_meeting_cli import new_meeting
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from icalendar import Calendar
 
 from tests.conftest import Cli
 from tests.test_meeting_cli import new_meeting
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

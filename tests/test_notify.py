@@ -18,6 +18,8 @@ import yaml
 from tests.conftest import ROOT, Cli, new_request
 from tests.notify_servers import SmtpServer, WebhookServer, smtp_server
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 SECRET = "s3cr3t-hook-pass"
 
 

@@ -14,6 +14,12 @@ import yaml
 from tests.conftest import EXAMPLE_ORG, Cli, new_request
 
 
+@pytest.fixture(autouse=True)
+def as_admin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The org file is applied by an admin (wang.qiang in examples/org.yaml)."""
+    monkeypatch.setenv("ICRM_USER", "wang.qiang")
+
+
 def dump(db: Path) -> list[str]:
     with sqlite3.connect(db) as conn:
         return list(conn.iterdump())
@@ -346,15 +352,15 @@ def test_apply_org_unit_dry_run_and_session_left_usable(db_path: Path, org_file:
     db = open_database(str(db_path), create=True)
     try:
         with db.session(write=True) as sess:
-            changes = apply_org(sess, spec, actor="admin", dry_run=True)
+            changes = apply_org(sess, spec, actor="wang.qiang", dry_run=True)
             assert "department SALES" in changes.added
             assert list(sess.exec(select(Department))) == []
         with db.session(write=True) as sess:
             assert sess.autoflush
-            changes = apply_org(sess, spec, actor="admin")
+            changes = apply_org(sess, spec, actor="wang.qiang")
             assert sess.autoflush  # restored: later queries in the same transaction see new rows
             assert get_department(sess, "sales").name == "销售部"
-            assert not apply_org(sess, spec, actor="admin").changed
+            assert not apply_org(sess, spec, actor="wang.qiang").changed
     finally:
         db.close()
 

@@ -20,6 +20,8 @@ from icrm_cli.output.values import csv_value
 from icrm_cli.timeutil import Clock
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 REQUEST_KEYS = [
     "id",
     "title",
@@ -83,8 +85,8 @@ def test_json_show_adds_events(cli: Cli, filed: list[int]) -> None:
     assert shown["escalations"] == []
     plain = {"note": None, "from_dept": None, "to_dept": None, **NO_EDIT}
     assert shown["events"] == [
-        {"at": "2026-11-16T09:00:00+08:00", "actor": "zhang.wei", "kind": "created", **plain},
-        {"at": "2026-11-16T09:00:00+08:00", "actor": "gao.yan", "kind": "acknowledged", **plain},
+        {"at": "2026-11-16T09:00:00+08:00", "actor": "zhang.wei", "by": None, "kind": "created", **plain},
+        {"at": "2026-11-16T09:00:00+08:00", "actor": "gao.yan", "by": None, "kind": "acknowledged", **plain},
     ]
     assert shown["acknowledged_at"] == "2026-11-16T09:00:00+08:00"
 

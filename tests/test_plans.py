@@ -51,7 +51,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_pg(demo_db: Path, pg_server: Any) -> str:
     """The demo database copied into PostgreSQL (``db copy``)."""
     url = pg_server.create("plans")
-    result = Cli(CliRunner())("--db", str(demo_db), "db", "copy", url)
+    result = Cli(CliRunner())("--db", str(demo_db), "--as", "wang.qiang", "db", "copy", url)
     assert result.exit_code == 0, result.stderr
     return str(url)
 

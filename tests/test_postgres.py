@@ -21,8 +21,13 @@ from tests.dbtargets import PgServer
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _icrm(*argv: str, db: str, user: str = "zhang.wei") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ICRM_DB": db, "ICRM_USER": user, "PYTHONPATH": str(ROOT)}
+def _icrm(*argv: str, db: str, user: str | None = "zhang.wei") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ICRM_DB": db, "PYTHONPATH": str(ROOT)}
+    env.pop("ICRM_USER", None)
+    if (
+        user is not None
+    ):  # on a server the login is who you are; ICRM_USER names the same person or is refused
+        env["ICRM_USER"] = user
     return subprocess.run(
         [sys.executable, "-m", "icrm_cli", *argv], capture_output=True, text=True, env=env, check=False
     )
@@ -86,6 +91,7 @@ def test_check_backup_and_text_order(cli: Cli, pg_server: PgServer, tmp_path: Pa
 def test_two_first_runs_at_once_agree_on_one_schema(pg_server: PgServer) -> None:
     url = pg_server.create("race")
     env = {**os.environ, "ICRM_DB": url, "PYTHONPATH": str(ROOT)}
+    env.pop("ICRM_USER", None)  # the server login applies it (the later runs change nothing)
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "icrm_cli", "org", "apply", str(EXAMPLE_ORG)],
@@ -115,10 +121,21 @@ def test_demo_copied_to_postgres_and_back_answers_the_same(
     demo = tmp_path / "demo.db"
     cli.ok("--db", str(demo), "demo", "--requests", "300", "--no-report")
     url = pg_server.create("copy")
-    copied = json.loads(cli.ok("--db", str(demo), "db", "copy", url, "--format", "json").stdout)
+    copied = json.loads(
+        cli.ok("--db", str(demo), "--as", "wang.qiang", "db", "copy", url, "-f", "json").stdout
+    )
     assert {row["table"] for row in copied} >= {"request", "event", "department", "feedback"}
+    # the server's test login becomes the admin's (as a team would name it with `login:` in the org file)
+    name = url.rsplit("/", 1)[1]
+    login = pg_server.execute("SELECT current_user")[0][0]
+    pg_server.execute(
+        "UPDATE setting SET value = jsonb_set(value::jsonb, '{logins}', "
+        f"'{{\"{login}\": \"wang.qiang\"}}')::json WHERE key = 'access'",
+        name,
+    )
     back = tmp_path / "back.db"
-    assert cli.ok("--db", url, "db", "copy", str(back)).stdout.rstrip().endswith(f"into {back}.")
+    copied_back = cli.ok("--db", url, "db", "copy", str(back), actor="wang.qiang")  # read as the server login
+    assert copied_back.stdout.rstrip().endswith(f"into {back}.")
     outputs = {}
     for target in (str(demo), url, str(back)):
         report = _without_generated_at(cli.ok("--db", target, "report", "weekly", "--format", "json").stdout)
@@ -129,24 +146,26 @@ def test_demo_copied_to_postgres_and_back_answers_the_same(
     top = max(
         json.loads(cli.ok("--db", url, "request", "list", "--format", "json").stdout), key=lambda r: r["id"]
     )
-    for target in (url, str(back)):
-        new = cli.ok(
-            "--db",
-            target,
-            "request",
-            "new",
-            "--from",
-            "SALES",
-            "--to",
-            "IT",
-            "--title",
-            "after copy",
-            "--format",
-            "json",
-        )
-        assert json.loads(new.stdout)["id"] > top["id"]
+    new = cli.ok(
+        "--db",
+        str(back),
+        "request",
+        "new",
+        "--from",
+        "SALES",
+        "--to",
+        "IT",
+        "--title",
+        "after copy",
+        "-f",
+        "json",
+    )
+    assert json.loads(new.stdout)["id"] > top["id"]
+    # on the server the id sequence moved on past the copied ids
+    following = pg_server.execute("SELECT nextval(pg_get_serial_sequence('request', 'id'))", name)
+    assert following[0][0] > top["id"]
     # a target that holds icrm rows is refused, and nothing is added to it
-    result = cli.fails("--db", str(demo), "db", "copy", url)
+    result = cli.fails("--db", str(demo), "db", "copy", url, actor="wang.qiang")
     assert "already holds icrm data" in result.stderr
 
 
@@ -166,24 +185,25 @@ def test_a_failed_copy_leaves_no_file_and_an_empty_server_database(
 
     monkeypatch.setattr(copy_module, "_copy_table", failing)
     target = tmp_path / "new.db"
-    cli.fails("db", "copy", str(target))
+    assert "simulated" in cli.fails("db", "copy", str(target), actor="wang.qiang").stderr
     assert not target.exists() and not Path(f"{target}-wal").exists()
     url = pg_server.create("failed")
     calls.clear()
-    cli.fails("db", "copy", url)
+    assert "simulated" in cli.fails("db", "copy", url, actor="wang.qiang").stderr
     name = url.rsplit("/", 1)[1]
     assert pg_server.execute("SELECT COUNT(*) FROM department", name) == [(0,)]
 
 
-def test_a_team_follows_the_docs_with_non_superuser_logins(pg_server: PgServer) -> None:
+def test_a_team_follows_the_docs_with_non_superuser_logins(pg_server: PgServer, tmp_path: Path) -> None:
     """docs/team-database.md, step by step: an owner role, a group with exactly icrm's grants, a login."""
     tag = pg_server.tag
-    owner, group, member = f"{tag}_owner", f"{tag}_users", f"{tag}_zhang"
+    owner, group, member, other = f"{tag}_owner", f"{tag}_users", f"{tag}_zhang", f"{tag}_feng"
     name = f"{tag}_team"
     for statement in (
         f"CREATE ROLE {owner} LOGIN",
         f"CREATE ROLE {group} NOLOGIN",
         f"CREATE ROLE {member} LOGIN IN ROLE {group}",
+        f"CREATE ROLE {other} LOGIN IN ROLE {group}",
         f"CREATE DATABASE {name} OWNER {owner}",
         f"REVOKE ALL ON DATABASE {name} FROM PUBLIC",
         f"GRANT CONNECT ON DATABASE {name} TO {group}",
@@ -194,7 +214,12 @@ def test_a_team_follows_the_docs_with_non_superuser_logins(pg_server: PgServer) 
         base = pg_server.admin.rsplit("@", 1)[1].rsplit("/", 1)[0]
         as_owner = f"postgresql://{owner}:secret-pw@{base}/{name}"
         as_member = f"postgresql://{member}@{base}/{name}"
-        done = _icrm("org", "apply", str(EXAMPLE_ORG), db=as_owner)
+        as_other = f"postgresql://{other}@{base}/{name}"
+        org = tmp_path / "org.yaml"  # each person's login is their database role
+        text = EXAMPLE_ORG.read_text(encoding="utf-8")
+        text = text.replace("{id: zhang.wei, ", f"{{id: zhang.wei, login: {member}, ")
+        org.write_text(text.replace("{id: feng.kai, ", f"{{id: feng.kai, login: {other}, "), encoding="utf-8")
+        done = _icrm("org", "apply", str(org), db=as_owner)
         assert done.returncode == 0, done.stderr
         assert "secret-pw" not in done.stdout + done.stderr
         grants = (ROOT / "docs" / "team-database.md").read_text(encoding="utf-8")
@@ -220,7 +245,7 @@ def test_a_team_follows_the_docs_with_non_superuser_logins(pg_server: PgServer) 
         assert new.returncode == 0, new.stderr
         rid = str(json.loads(new.stdout)["id"])
         for argv in (("request", "ack", rid), ("request", "list"), ("report", "weekly", "--format", "json")):
-            done = _icrm(*argv, db=as_member, user="li.na")
+            done = _icrm(*argv, db=as_other, user="feng.kai")  # IT's contact acknowledges
             assert done.returncode == 0, done.stderr
         # an upgrade is due, and a member may not change the schema: one clear line
         pg_server.execute(
@@ -230,10 +255,10 @@ def test_a_team_follows_the_docs_with_non_superuser_logins(pg_server: PgServer) 
         assert refused.returncode == 1
         assert refused.stderr.startswith("Error: ") and len(refused.stderr.splitlines()) == 1
         assert "needs an upgrade" in refused.stderr and "owner" in refused.stderr
-        assert _icrm("request", "list", db=as_owner).returncode == 0  # the owner upgrades it
+        assert _icrm("request", "list", db=as_owner, user=None).returncode == 0  # the owner upgrades it
         assert _icrm("request", "list", db=as_member).returncode == 0
     finally:
         pg_server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         pg_server.made.remove(name)
-        for role in (member, group, owner):
+        for role in (member, other, group, owner):
             pg_server.execute(f"DROP ROLE IF EXISTS {role}")

@@ -18,6 +18,8 @@ import pytest
 
 from tests.conftest import EXAMPLE_ORG, Cli
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
 

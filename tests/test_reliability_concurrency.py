@@ -19,7 +19,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLE_ORG, Cli
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WRITER = FIXTURES / "concurrent_writer.py"

@@ -25,7 +25,10 @@ from tests.conftest import Cli
 ROWS = 50_000
 PAIRS = [("SALES", "IT"), ("MKT", "FIN"), ("CS", "HR"), ("DEV", "QA"), ("PUR", "WH")]
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
+    pytest.mark.open_mode,  # not about who may act
+]
 
 
 def _write_csv(path: Path, rows: int) -> None:

@@ -33,6 +33,8 @@ from typer.testing import CliRunner
 from icrm_cli.cli.app import app
 from tests.conftest import EXAMPLE_ORG, FROZEN_AT, Cli, command_tree
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 EXAMPLES = int(os.environ.get("ICRM_FUZZ_EXAMPLES", "25"))
 
 
@@ -203,12 +205,15 @@ def dump(db: Path) -> str:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The example org and a little of everything (ids 1..3 exist), built once and copied per test."""
-    db = tmp_path_factory.mktemp("template") / "icrm.db"
+    folder = tmp_path_factory.mktemp("template")
+    db = folder / "icrm.db"
+    org = folder / "org.yaml"  # mode: open; tests/test_access_*.py are about who may act
+    org.write_text(EXAMPLE_ORG.read_text(encoding="utf-8").replace("mode: enforced", "mode: open"), "utf-8")
     with pytest.MonkeyPatch.context() as patch, time_machine.travel(FROZEN_AT, tick=False):
         patch.setenv("ICRM_DB", str(db))
         patch.setenv("ICRM_USER", "zhang.wei")
         cli = Cli(CliRunner())
-        cli.ok("org", "apply", str(EXAMPLE_ORG))
+        cli.ok("org", "apply", str(org))
         _seed_rows(cli)
     yield db
 

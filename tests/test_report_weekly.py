@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import SHANGHAI, Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 def at(frozen: Any, text: str) -> None:
     frozen.move_to(datetime.fromisoformat(text).replace(tzinfo=SHANGHAI))

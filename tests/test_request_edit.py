@@ -8,9 +8,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 import time_machine
 
 from tests.conftest import Cli, new_request
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 
 def shown(cli: Cli, rid: int) -> dict[str, Any]:

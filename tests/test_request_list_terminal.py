@@ -12,6 +12,8 @@ import time_machine
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 def listed(cli: Cli, *args: str) -> list[dict[str, Any]]:
     return list(json.loads(cli.ok("request", "list", *args, "--format", "json").stdout))

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -19,6 +20,8 @@ import icrm_cli.storage.models as models_package
 from icrm_cli.storage import migrations
 from icrm_cli.storage.engine import make_engine, open_database
 from tests.conftest import Cli
+
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
 
 IGNORED = {migrations.RECORD_TABLE}
 
@@ -159,6 +162,7 @@ def test_upgrade_from_first_schema(cli: Cli, db_path: Path) -> None:
         {
             "at": "2026-11-10T09:00:00+08:00",
             "actor": "wang.qiang",
+            "by": None,
             "kind": "created",
             "note": None,
             "from_dept": None,

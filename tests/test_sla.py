@@ -22,6 +22,8 @@ from icrm_cli.errors import InvalidValueError, TransitionError
 from icrm_cli.storage.engine import open_database
 from tests.conftest import FROZEN_AT, Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 T0 = FROZEN_AT.astimezone(UTC)
 
 

@@ -11,6 +11,8 @@ from rich.cells import cell_len
 
 from tests.conftest import Cli, new_request
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 LONG = "Quarterly reconciliation of the Shanghai warehouse inventory discrepancies 上海仓库存差异季度核对"
 
 

@@ -14,6 +14,8 @@ from icalendar import Calendar, Timezone
 from icrm_cli.domain.meetings.vtimezone import vtimezone
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.open_mode  # not about who may act (see tests/test_access_*.py)
+
 
 def _ics(cli: Cli, meeting_at: str) -> Calendar:
     made = cli.ok(

@@ -26,6 +26,7 @@ from icrm_cli.cli import complete
 from icrm_cli.cli import demo as demo_cli
 from icrm_cli.cli import inbox as inbox_cli
 from icrm_cli.cli import notify as notify_cli
+from icrm_cli.cli import whoami as whoami_cli
 from icrm_cli.cli.common import WHOLE_SUMMARY, AppState, CheckedTyper
 from icrm_cli.errors import IcrmError
 
@@ -161,6 +162,7 @@ app = CheckedTyper(
 app.command("demo")(demo_cli.demo)
 app.command("inbox")(inbox_cli.inbox)
 app.command("notify")(notify_cli.notify)
+app.command("whoami")(whoami_cli.whoami)
 
 
 def _version(value: bool) -> None:
@@ -187,7 +189,8 @@ def root(
             "--as",
             envvar="ICRM_USER",
             metavar="PERSON",
-            help="Who is acting (a person id) [default: your login name].",
+            help="Who is acting (a person id or login) [default: your login name; "
+            "on PostgreSQL the database login].",
             autocompletion=complete.person_ids,
         ),
     ] = None,
@@ -196,7 +199,9 @@ def root(
     ] = False,
 ) -> None:
     """Internal customer relationship management: keep cross-department work honest."""
-    ctx.obj = AppState(db=db, actor=actor)
+    given = ctx.get_parameter_source("actor")
+    source = "ICRM_USER" if getattr(given, "name", None) == "ENVIRONMENT" else "--as"
+    ctx.obj = AppState(db=db, actor=actor, actor_source=source)
 
 
 def main() -> None:

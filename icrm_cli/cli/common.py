@@ -18,6 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from icrm_cli.domain.access.identity import Identity
     from icrm_cli.domain.org.settings import Policy
     from icrm_cli.output import OutputOptions
     from icrm_cli.storage.engine import Database
@@ -126,6 +127,8 @@ def default_target() -> str:
 class AppState:
     db: str | None = None
     actor: str | None = None
+    actor_source: str = "--as"  # or ICRM_USER: how ``actor`` was given
+    identity: Identity | None = None
 
     @property
     def target(self) -> str:
@@ -146,18 +149,35 @@ class AppState:
         return target
 
     @property
-    def who(self) -> str:
-        """The acting person's id: ``--as`` / ``ICRM_USER`` (checked: a blank or malformed one is an
-        error, never the OS login), else the OS login."""
+    def asked(self) -> str | None:
+        """The name given with ``--as`` / ``ICRM_USER`` (checked: a blank or malformed one is an
+        error, never the OS login), if any."""
         from icrm_cli.domain.text import clean_id
 
-        if self.actor is not None:
-            where = "--as" if os.environ.get("ICRM_USER") != self.actor else "ICRM_USER"
-            return clean_id(self.actor, what=where)
+        if self.actor is None:
+            return None
+        return clean_id(self.actor, what=self.actor_source)
+
+    @property
+    def os_login(self) -> str:
         try:
             return getpass.getuser()
         except (KeyError, OSError):
             return os.environ.get("USER", "unknown")
+
+    @property
+    def who(self) -> str:
+        """The acting person (a person id, else the login), once the session established it."""
+        if self.identity is not None:
+            return self.identity.actor
+        return self.asked or self.os_login
+
+    def establish(self, sess: Session) -> Identity:
+        """Who is acting, from the database login or ``--as``/``ICRM_USER``/the OS login."""
+        from icrm_cli.domain.access.identity import establish
+
+        self.identity = establish(sess, asked=self.asked, source=self.actor_source, os_login=self.os_login)
+        return self.identity
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -206,7 +226,16 @@ def session(
     with database(ctx, create=create, scratch=scratch) as db, db.session(write=write) as sess:
         if needs_org:
             require_org(sess)
+        state(ctx).establish(sess)
         yield sess, load_policy(sess)
+
+
+def allowed(ctx: typer.Context, db: Database, action: str, what: str) -> None:
+    """Ask the access rules before a command that works on the whole database (db copy, db backup)."""
+    from icrm_cli.domain.access.policy import Facts, require
+
+    with db.session() as sess:
+        require(sess, state(ctx).establish(sess).actor, action, Facts(object=what))
 
 
 @contextmanager
@@ -222,6 +251,9 @@ def reading(ctx: typer.Context) -> Iterator[tuple[Reader, Policy]]:
 
     with open_reader(state(ctx).target) as reader:
         require_org(reader)
+        if reader.dialect == "postgresql":  # a server login may not read as someone else either
+            with reader.session() as sess:
+                state(ctx).establish(sess)
         yield reader, load_policy(reader)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import command_group, database, state
+from icrm_cli.cli.common import allowed, command_group, database, state
 from icrm_cli.wording import counted
 
 app = command_group(help="The database: path, health check, backup, copy.")
@@ -74,6 +74,7 @@ def backup(
             f"with pg_dump (e.g. pg_dump -Fc -f {_shown(file)} {name})"
         )
     with database(ctx, upgrade=False) as db:
+        allowed(ctx, db, "db backup", "the database")
         size = run_backup(db, file)
     emit_message(f"Backed up {_shown(db.target)} to {_shown(file)} ({size} bytes).")
 
@@ -96,8 +97,10 @@ def copy(
         raise InvalidValueError("TARGET is empty: give a database path or URL")
     from icrm_cli.output.progress import progress_bar
 
-    with database(ctx) as db, progress_bar("Copying rows") as bar:
-        copied = copy_database(db, target, progress=bar.advance)
+    with database(ctx) as db:
+        allowed(ctx, db, "db copy", "the database")
+        with progress_bar("Copying rows") as bar:
+            copied = copy_database(db, target, progress=bar.advance)
     if fmt is CopyFormat.json:
         emit_message(json.dumps([{"table": c.table, "rows": c.rows} for c in copied], ensure_ascii=False))
         return

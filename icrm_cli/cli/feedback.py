@@ -182,7 +182,7 @@ def list_(
             until=clock.parse(until, edge="end", what="--until") if until else None,
         )
         emit_rows(
-            iter_feedback(sess, filt, clock.now()),
+            iter_feedback(sess, filt, clock.now(), viewer=state(ctx).who),
             _columns(open_only),
             output_options(policy, fmt, output, excel),
             empty="No open complaints." if open_only else "No matching feedback.",
@@ -197,7 +197,7 @@ def show(ctx: typer.Context, feedback_id: IdArg, fmt: ShowFormatOpt = ShowFormat
     from icrm_cli.output.columns import EVENT_COLUMNS
 
     with session(ctx) as (sess, policy):
-        detail = feedback_detail(sess, feedback_id)
+        detail = feedback_detail(sess, feedback_id, viewer=state(ctx).who)
     history = detail.pop("events")
     emit_record(
         detail,

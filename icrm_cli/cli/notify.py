@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from icrm_cli.cli.common import ShowFormat, ShowFormatOpt, database, output_options
+from icrm_cli.cli.common import ShowFormat, ShowFormatOpt, allowed, database, output_options
 
 SinceOpt = Annotated[
     str | None,
@@ -34,6 +34,8 @@ def notify(
     with database(ctx) as db:
         with db.session() as sess:
             policy = load_policy(sess)
+        if not dry_run:  # an unattended job: people of the org file and services
+            allowed(ctx, db, "notify", "notices")
         clock = policy.clock
         start = clock.parse(since, what="--since") if since else None
         result = run(db, now=clock.now(), since=start, dry_run=dry_run)

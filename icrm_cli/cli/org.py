@@ -33,6 +33,14 @@ def apply(
     from icrm_cli.output import emit_message
 
     spec = read_org_file(file)  # validated as a whole before the database is touched
+    if spec.access is None:
+        import sys
+
+        roots = ", ".join(d.head for d in spec.departments if d.parent is None)
+        sys.stderr.write(
+            f"Warning: {file} has no access section: the heads of the root departments ({roots}) "
+            "are the admins and the rules are enforced (see docs/permissions.md)\n"
+        )
     opened = session(ctx, write=True, create=not dry_run, scratch=dry_run, needs_org=False)
     with opened as (sess, _policy):
         changes = apply_org(sess, spec, actor=state(ctx).who, dry_run=dry_run)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icrm_cli.cli.common import ExcelOpt, OutputOpt, command_group, output_options, reading
+from icrm_cli.cli.common import ExcelOpt, OutputOpt, command_group, output_options, reading, state
 from icrm_cli.cli.request_list import DeptOpt
 
 if TYPE_CHECKING:
@@ -122,7 +122,8 @@ def export(
         name = table.strip().lower()
         opts = output_options(policy, fmt, output, excel)
         try:
-            with open_export(reader, name, now=clock.now(), since=start, until=end) as data:
+            viewer = state(ctx).who  # who gave a score shows only to their department and admins
+            with open_export(reader, name, now=clock.now(), since=start, until=end, viewer=viewer) as data:
                 write_export(data.keys, data.kinds, data.batches, opts, total=data.total, label=table)
         except BrokenPipeError:  # `icrm report export ... | head`: the reader has seen enough
             import os

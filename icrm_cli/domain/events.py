@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from icrm_cli.domain.access.identity import acting_for
 from icrm_cli.storage.models import Event
 from icrm_cli.timeutil import Clock
 
@@ -30,6 +31,7 @@ def record(
         note=note,
         detail=detail,
         at=at or Clock().now(),
+        by=acting_for(session),
     )
     session.add(event)
     return event

@@ -33,6 +33,7 @@ REQUEST_FIELDS = tuple(
 EVENT_COLUMNS = (
     Column("at", kind="time"),
     Column("actor"),
+    Column("by"),
     Column("kind"),
     Column("from_dept", "from"),
     Column("to_dept", "to"),

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from icrm_cli.domain import events
+from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.escalation.ladder import who_must_act
 from icrm_cli.domain.org.apply import get_department
 from icrm_cli.domain.org.settings import Policy
@@ -116,8 +117,12 @@ def open_escalation(
     level: int = 1,
     now: datetime | None = None,
     detail: dict[str, Any] | None = None,
+    job: bool = False,
 ) -> Escalation:
-    """Open an escalation for a request (customer vs supplier) or between two departments."""
+    """Open an escalation for a request (customer vs supplier) or between two departments.
+
+    ``job``: the sweep opens it (the sweep itself was checked).
+    """
     if (request_id is None) == (not between):
         raise InvalidValueError("give either --request ID or --between DEPT DEPT")
     if not 1 <= level <= MAX_LEVEL:
@@ -129,6 +134,10 @@ def open_escalation(
     else:
         linked = None
         dept_a, dept_b = _sides_between(session, between or ())
+    if not job:
+        what = f"request #{linked}" if linked is not None else f"between {dept_a} and {dept_b}"
+        about = access.Facts(object=what, customer=dept_a, supplier=dept_b)
+        access.require(session, actor, "escalate open", about)
     escalation = Escalation(
         request_id=linked,
         dept_a=dept_a,
@@ -155,6 +164,12 @@ def open_escalation(
     return escalation
 
 
+def _facts(escalation: Escalation) -> access.Facts:
+    return access.Facts(
+        object=f"escalation #{escalation.id}", customer=escalation.dept_a, supplier=escalation.dept_b
+    )
+
+
 def _require_open(escalation: Escalation, command: str) -> None:
     if escalation.status != "open":
         raise TransitionError(f"cannot {command} escalation #{escalation.id}: it is {escalation.status}")
@@ -170,9 +185,12 @@ def raise_escalation(
     to_level: int | None = None,
     now: datetime | None = None,
     detail: dict[str, Any] | None = None,
+    job: bool = False,
 ) -> Escalation:
-    """One level up (or straight to ``to_level``); past level 3 is an error."""
+    """One level up (or straight to ``to_level``); past level 3 is an error (``job``: by the sweep)."""
     escalation = get_escalation(session, escalation_id)
+    if not job:
+        access.require(session, actor, "escalate raise", _facts(escalation))
     _require_open(escalation, "raise")
     before = escalation.level
     target = before + 1 if to_level is None else to_level
@@ -213,6 +231,14 @@ def resolve_escalation(
 ) -> Escalation:
     """Record the decision (and the emergency measure / fallback plan, 应急措施和备选方案)."""
     escalation = get_escalation(session, escalation_id)
+    must_act = who_must_act(session, escalation.dept_a, escalation.dept_b, escalation.level)
+    about = access.Facts(
+        object=f"escalation #{escalation.id}",
+        customer=escalation.dept_a,
+        supplier=escalation.dept_b,
+        must_act=tuple(str(entry["person"]) for entry in must_act if entry["person"]),
+    )
+    access.require(session, actor, "escalate resolve", about)
     _require_open(escalation, "resolve")
     decided = _required(decision, "decision")
     fallback = clean_text(contingency, what="contingency plan") or None
@@ -265,6 +291,7 @@ def escalation_history(session: Session, escalation_id: int) -> list[dict[str, A
             {
                 "at": event.at,
                 "actor": event.actor,
+                "by": event.by,
                 "kind": event.kind,
                 "from_level": detail.get("from_level"),
                 "level": detail.get("level"),

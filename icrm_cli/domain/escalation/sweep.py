@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.escalation.ladder import describe_people, who_must_act
 from icrm_cli.domain.escalation.lifecycle import open_escalation, raise_escalation
 from icrm_cli.domain.org.settings import EscalationRule, Policy, least_elapsed
@@ -185,6 +186,7 @@ def sweep(
     actions = plan(session, policy, now)
     if dry_run:
         return actions
+    access.require(session, actor, "escalate sweep", access.Facts(object="overdue requests"))
     for action in actions:
         detail = {
             "by": "sweep",
@@ -203,6 +205,7 @@ def sweep(
                 level=action.to_level,
                 now=now,
                 detail=detail,
+                job=True,
             )
             action.escalation_id = created.id
         else:
@@ -215,5 +218,6 @@ def sweep(
                 to_level=action.to_level,
                 now=now,
                 detail=detail,
+                job=True,
             )
     return actions

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from icrm_cli.domain import events
-from icrm_cli.domain.org.apply import get_department, person_department
+from icrm_cli.domain.access import policy as access
+from icrm_cli.domain.org.apply import get_department
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.domain.requests.lifecycle import get_request
 from icrm_cli.domain.requests.states import FINAL
@@ -149,8 +150,12 @@ def give(
     actor: str,
     now: datetime | None = None,
     survey_id: int | None = None,
+    check: bool = True,
 ) -> Feedback:
-    """Record one piece of feedback (and open the follow-up of a complaint)."""
+    """Record one piece of feedback (and open the follow-up of a complaint).
+
+    ``check=False``: the caller asked the access rules already (a survey import).
+    """
     now = now or policy.clock.now()
     if given.kind not in FEEDBACK_KINDS:
         raise InvalidValueError(f"unknown kind {given.kind!r}: choose one of {', '.join(FEEDBACK_KINDS)}")
@@ -165,6 +170,12 @@ def give(
     from_code, to_code, request_id = _parties(session, given)
     if from_code == to_code:
         raise InvalidValueError(f"feedback goes from one department to another, not {from_code} to itself")
+    if check:
+        rates = score is not None or given.kind in ("rating", "complaint")
+        about = access.Facts(
+            object=f"feedback about {to_code}", customer=from_code, supplier=to_code, rates=rates
+        )
+        access.require(session, actor, "feedback give", about)
     item = Feedback(
         kind=given.kind,
         from_dept=from_code,
@@ -206,6 +217,12 @@ def _complaint(session: Session, feedback_id: int, command: str) -> Feedback:
     return item
 
 
+def _facts(item: Feedback) -> access.Facts:
+    return access.Facts(
+        object=f"complaint #{item.id}", customer=item.from_dept, supplier=item.to_dept, requester=item.author
+    )
+
+
 def respond(
     session: Session,
     policy: Policy,
@@ -218,18 +235,12 @@ def respond(
     """The supplier answers a complaint (again if needed); the latest answer is kept on the row."""
     now = now or policy.clock.now()
     item = _complaint(session, feedback_id, "respond to")
+    access.require(session, actor, "feedback respond", _facts(item))
     if item.status == "closed":
         raise TransitionError(f"cannot respond to complaint #{item.id}: it is closed")
     answer = clean_text(note, what="response")
     if not answer:
         raise InvalidValueError("a response needs --note")
-    dept = person_department(session, actor)
-    if dept != item.to_dept:
-        where = f"belongs to {dept}" if dept else "is not a person in the org file"
-        raise InvalidValueError(
-            f"only someone of {item.to_dept} (the supplier) can respond to complaint #{item.id}; "
-            f"{actor} {where} (use --as)"
-        )
     first = item.responded_at is None
     item.response = answer
     item.responded_at = now
@@ -253,19 +264,13 @@ def close(
     """The complaining side confirms the complaint was followed up and is done."""
     now = now or policy.clock.now()
     item = _complaint(session, feedback_id, "close")
+    access.require(session, actor, "feedback close", _facts(item))
     if item.status == "closed":
         raise TransitionError(f"cannot close complaint #{item.id}: it is already closed")
     if item.responded_at is None:
         raise TransitionError(
             f"cannot close complaint #{item.id}: it has no response yet "
             f"({item.to_dept} must respond first: icrm feedback respond {item.id} --note ...)"
-        )
-    dept = person_department(session, actor)
-    if actor != item.author and dept != item.from_dept:
-        where = f"belongs to {dept}" if dept else "is not a person in the org file"
-        raise InvalidValueError(
-            f"only the complaining side ({item.from_dept}) can close complaint #{item.id}; "
-            f"{actor} {where} (use --as)"
         )
     item.status = "closed"
     item.closed_at = now
@@ -293,8 +298,14 @@ class FeedbackFilter:
     until: datetime | None = None
 
 
-def iter_feedback(session: Session, filt: FeedbackFilter, now: datetime) -> Iterator[dict[str, Any]]:
-    """Matching feedback, newest first (``--open``: oldest complaint first, with age and answer state)."""
+def iter_feedback(
+    session: Session, filt: FeedbackFilter, now: datetime, *, viewer: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Matching feedback, newest first (``--open``: oldest complaint first, with age and answer state).
+
+    With ``viewer``, who gave a score is null unless the access rules let the viewer see it.
+    """
+    visible = access.rater_filter(session, viewer) if viewer is not None else None
     table = Feedback.__table__.c  # type: ignore[attr-defined]
     clauses: list[Any] = []
     if filt.kind is not None and filt.kind not in FEEDBACK_KINDS:
@@ -319,17 +330,32 @@ def iter_feedback(session: Session, filt: FeedbackFilter, now: datetime) -> Iter
     query = query.order_by(table.created_at, table.id) if filt.open_only else query.order_by(table.id.desc())
     for row in session.execute(query.execution_options(yield_per=2000)):
         values = dict(zip(FEEDBACK_KEYS, row, strict=True))
+        if visible is not None and not visible(values["kind"], values["author"]):
+            values["author"] = None
         if filt.open_only:
             values["age_days"] = round((now - values["created_at"]).total_seconds() / 86400, 1)
             values["responded"] = values["responded_at"] is not None
         yield values
 
 
-def feedback_detail(session: Session, feedback_id: int) -> dict[str, Any]:
-    """One piece of feedback with its history (``{at, actor, kind, note}``, oldest first)."""
+def feedback_detail(session: Session, feedback_id: int, *, viewer: str | None = None) -> dict[str, Any]:
+    """One piece of feedback with its history (``{at, actor, by, kind, note}``, oldest first).
+
+    With ``viewer``, who gave a score (``author``, the actor who gave it) is null unless the
+    access rules let the viewer see it.
+    """
     detail = feedback_dict(get_feedback(session, feedback_id))
+    hidden = viewer is not None and not access.rater_filter(session, viewer)(detail["kind"], detail["author"])
     detail["events"] = [
-        {"at": e.at, "actor": e.actor, "kind": e.kind, "note": e.note}
+        {
+            "at": e.at,
+            "actor": None if hidden and e.kind == "given" else e.actor,
+            "by": None if hidden and e.kind == "given" else e.by,
+            "kind": e.kind,
+            "note": e.note,
+        }
         for e in events.history(session, "feedback", feedback_id)
     ]
+    if hidden:
+        detail["author"] = None
     return detail

@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from icrm_cli.domain import events
-from icrm_cli.domain.meetings.schedule import ENTITY, MAX_DURATION, departments_of, get_meeting
+from icrm_cli.domain.meetings.schedule import ENTITY, MAX_DURATION, departments_of, get_meeting, require
 from icrm_cli.domain.org.apply import get_department
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.domain.text import clean_title
@@ -97,6 +97,7 @@ def edit(
 ) -> MeetingEdited:
     """Apply the given changes; unchanged values are left alone (``changes`` may be empty)."""
     meeting = get_meeting(session, meeting_id)
+    require(session, actor, "meeting edit", meeting)  # the organizer or an attending department
     if meeting.status == "cancelled":
         raise TransitionError(f"cannot edit meeting #{meeting_id}: it is cancelled")
     old_duration = meeting.ends_at - meeting.starts_at

@@ -66,7 +66,7 @@ def meeting_detail(session: Session, meeting_id: int, now: datetime) -> dict[str
 
 def meeting_history(session: Session, meeting_id: int) -> list[dict[str, Any]]:
     return [
-        {"at": e.at, "actor": e.actor, "kind": e.kind, "note": e.note}
+        {"at": e.at, "actor": e.actor, "by": e.by, "kind": e.kind, "note": e.note}
         for e in events.history(session, "meeting", meeting_id)
     ]
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from icrm_cli.domain import events
+from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.org.apply import get_department, get_person
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.domain.requests import lifecycle as requests
@@ -65,6 +66,7 @@ def create(
     for an organiser outside the org file it is the first department given.
     """
     now = policy.clock.now()
+    access.require(session, actor, "meeting new", access.Facts(object="a meeting"))
     clean = clean_title(title)
     series_name = clean_title(series, what="series name") if series is not None else None
     place = clean_title(location, what="location") if location else None
@@ -124,6 +126,16 @@ def create(
     return meeting
 
 
+def require(session: Session, actor: str, action: str, meeting: Meeting) -> None:
+    """Ask the access rules: the organizer or a member of an attending department."""
+    about = access.Facts(
+        object=f"meeting #{meeting.id}",
+        organizer=meeting.organizer,
+        departments=tuple(departments_of(session, meeting.id or 0)),
+    )
+    access.require(session, actor, action, about)
+
+
 def _require_not_cancelled(meeting: Meeting, command: str) -> None:
     if meeting.status == "cancelled":
         raise TransitionError(f"cannot {command} meeting #{meeting.id}: it is cancelled")
@@ -131,6 +143,7 @@ def _require_not_cancelled(meeting: Meeting, command: str) -> None:
 
 def cancel(session: Session, policy: Policy, meeting_id: int, *, reason: str, actor: str) -> Meeting:
     meeting = get_meeting(session, meeting_id)
+    require(session, actor, "meeting cancel", meeting)
     if meeting.status != "scheduled":
         raise TransitionError(
             f"cannot cancel meeting #{meeting.id}: it is {meeting.status} (cancel is allowed from scheduled)"
@@ -168,6 +181,7 @@ def record_minutes(
     ``scheduled``, so it still counts as upcoming and its reminder still goes out.
     """
     meeting = get_meeting(session, meeting_id)
+    require(session, actor, "meeting minutes", meeting)
     now = policy.clock.now()
     _require_not_cancelled(meeting, "record minutes of")
     if notes is None and not decisions:
@@ -212,6 +226,7 @@ def set_attendance(
 ) -> Meeting:
     """Record who was there (or, with ``present=False``, who was absent); adds unlisted people."""
     meeting = get_meeting(session, meeting_id)
+    require(session, actor, "meeting attend", meeting)
     _require_not_cancelled(meeting, "record attendance of")
     if not people:
         raise InvalidValueError("name at least one person")
@@ -248,6 +263,7 @@ def add_action(
 ) -> Request:
     """An action item: a request from the organiser's department to the owner's department."""
     meeting = get_meeting(session, meeting_id)
+    require(session, actor, "meeting action", meeting)
     _require_not_cancelled(meeting, "add an action item to")
     person = get_person(session, owner)
     customer = meeting.organizer_dept

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from icrm_cli.domain import events
+from icrm_cli.domain.access import policy as access
+from icrm_cli.domain.access.org import forget
 from icrm_cli.domain.notify.channels import ChannelBook, mask_url, masked_list
 from icrm_cli.domain.org.lookups import unknown_department, unknown_person
 from icrm_cli.domain.org.orgfile import OrgSpec
@@ -155,11 +157,21 @@ def apply_org(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool = Fa
 
     With ``dry_run`` the same changes are computed and then rolled back.
     """
+    # Asked before anything is written; previewing (--dry-run) and an apply that changes nothing
+    # write nothing, so anyone may run them. A refusal raised after the changes were computed
+    # leaves the caller's transaction to roll them back.
+    refused = (
+        None if dry_run else access.refusal(session, actor, "org apply", access.Facts(object="the org file"))
+    )
     autoflush, session.autoflush = session.autoflush, False
     try:
-        return _apply(session, spec, actor=actor, dry_run=dry_run)
+        changes = _apply(session, spec, actor=actor, dry_run=dry_run or refused is not None)
     finally:
         session.autoflush = autoflush
+        forget(session)
+    if refused is not None and changes.changed:
+        raise refused
+    return changes
 
 
 def _apply(session: Session, spec: OrgSpec, *, actor: str, dry_run: bool) -> OrgChanges:

@@ -87,6 +87,7 @@ class PersonSpec(_Strict):
     name: str = Field(min_length=1, max_length=100)
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     department: str
+    login: str | None = Field(default=None, pattern=PERSON_PATTERN)  # OS / database login; default: id
     notify: list[Channel] = Field(default_factory=list)
 
 
@@ -112,6 +113,16 @@ class FeedbackSpec(_Strict):
     min_group: int = Field(default=3, ge=1, le=100)
 
 
+class AccessSpec(_Strict):
+    """Who may do what: ``enforced`` (the rules table) or ``open`` (a one-person file)."""
+
+    mode: Literal["enforced", "open"] = "enforced"
+    admins: list[str] | None = Field(default=None, max_length=100)
+    services: list[Annotated[str, Field(pattern=PERSON_PATTERN)]] = Field(
+        default_factory=list, max_length=100
+    )
+
+
 class OrgSpec(_Strict):
     organization: str | None = Field(default=None, max_length=200)
     timezone: str | None = None
@@ -120,6 +131,7 @@ class OrgSpec(_Strict):
     sla: dict[Literal["urgent", "high", "normal", "low"], SlaSpec] | None = None
     escalation: list[EscalationSpec] | None = None
     feedback: FeedbackSpec | None = None
+    access: AccessSpec | None = None
     language: Literal["zh", "en"] | None = None
     notify: NotifySpec | None = None
     calendar: dict[str, Any] | None = None
@@ -149,6 +161,18 @@ class OrgSpec(_Strict):
             "feedback": self.feedback.model_dump() if self.feedback else None,
             "language": self.language,
             "notify": self.channels(),
+            "access": self.access_settings(),
+        }
+
+    def access_settings(self) -> dict[str, Any]:
+        """The ``access`` section in stored form, with each login that differs from its id."""
+        access = self.access or AccessSpec()
+        return {
+            "declared": self.access is not None,
+            "mode": access.mode,
+            "admins": access.admins,
+            "services": list(access.services),
+            "logins": {p.login: p.id for p in self.people if p.login and p.login != p.id},
         }
 
 
@@ -211,7 +235,7 @@ def _cross_check(spec: OrgSpec) -> list[str]:
                 break
             chain.append(node)
             node = parents.get(node)
-    problems += _head_placement(spec, parents)
+    problems += _head_placement(spec, parents) + _access_names(spec)
     calendar: CalendarSpec | None = None
     if spec.calendar is not None:
         try:
@@ -249,6 +273,29 @@ def _head_placement(spec: OrgSpec, parents: dict[str, str | None]) -> list[str]:
                 f"departments[{index}] ({dept.code}).head: {dept.head!r} belongs to {where}, "
                 f"not to {dept.code} or a department above it ({', '.join(allowed[1:]) or 'none'})"
             )
+    return problems
+
+
+def _access_names(spec: OrgSpec) -> list[str]:
+    """Admins are people; ids, logins and service names each name one identity."""
+    problems: list[str] = []
+    access = spec.access or AccessSpec()
+    ids = {person.id for person in spec.people}
+    for admin in access.admins or []:
+        if admin not in ids:
+            problems.append(f"access.admins: {admin!r} is not listed under people")
+    owner: dict[str, str] = {person.id: f"person {person.id}" for person in spec.people}
+    for index, person in enumerate(spec.people):
+        if person.login and person.login != person.id:
+            taken = owner.get(person.login)
+            if taken is not None:
+                problems.append(f"people[{index}] ({person.id}).login: {person.login!r} is also {taken}")
+            owner[person.login] = f"the login of {person.id}"
+    for service in access.services:
+        taken = owner.get(service)
+        if taken is not None:
+            problems.append(f"access.services: {service!r} is also {taken}")
+        owner[service] = f"service {service}"
     return problems
 
 

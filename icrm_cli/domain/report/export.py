@@ -32,6 +32,7 @@ def open_export(
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
+    viewer: str | None = None,
 ) -> Iterator[RowStream]:
     """Stream ``table`` (one of :data:`TABLE_NAMES`) oldest first, filtered on its time column.
 
@@ -50,4 +51,4 @@ def open_export(
     from icrm_cli.domain.report.export_tables import table_rows
 
     with reader.session() as session:
-        yield table_rows(session, table, now=now, since=since, until=until)
+        yield table_rows(session, table, now=now, since=since, until=until, viewer=viewer)

@@ -49,7 +49,7 @@ def _fields_of(table: Any, keys: Sequence[str], kinds: dict[str, str]) -> list[F
 
 
 def _event_fields(now: datetime) -> list[Field]:
-    keys = ("id", "entity", "entity_id", "at", "actor", "kind", "note", "detail")
+    keys = ("id", "entity", "entity_id", "at", "actor", "by", "kind", "note", "detail")
     kinds = {"id": "int", "entity_id": "int", "at": "time", "detail": "json"}
     return _fields_of(Event.__table__, keys, kinds)  # type: ignore[attr-defined]
 

@@ -12,14 +12,15 @@ either side for the priority; only the customer side lowers it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from icrm_cli.domain import events
+from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
-from icrm_cli.domain.requests.lifecycle import get_request
+from icrm_cli.domain.requests.lifecycle import facts, get_request
 from icrm_cli.domain.requests.states import FINAL
 from icrm_cli.domain.requests.working import sla_due
 from icrm_cli.domain.text import clean_text, clean_title
@@ -74,6 +75,11 @@ def edit(
     if title is None and description is None and priority is None:
         raise InvalidValueError("nothing to edit: give --title, --description or --priority")
     request = get_request(session, request_id)
+    if title is not None or description is not None:  # the customer side's words
+        access.require(session, actor, "request edit", facts(request))
+    if priority is not None and priority in PRIORITIES:  # either side; only the customer side lowers it
+        lowers = PRIORITIES.index(priority) > PRIORITIES.index(request.priority)
+        access.require(session, actor, "request edit priority", replace(facts(request), lowers=lowers))
     if request.status in FINAL:
         raise TransitionError(f"cannot edit request #{request.id}: it is {request.status} (final)")
     wanted: dict[str, Any] = {}

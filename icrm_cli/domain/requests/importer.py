@@ -18,6 +18,8 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from icrm_cli.domain.access import policy as access
+from icrm_cli.domain.access.identity import acting_for
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.text import clean_text, clean_title
 from icrm_cli.errors import ImportFileError, InvalidValueError
@@ -100,7 +102,9 @@ class _Context:
     policy: Policy
     now: datetime
     actor: str
+    session: Session
     due_cache: dict[str, datetime] = field(default_factory=dict)
+    allowed: set[tuple[str, str, str]] = field(default_factory=set)  # (from, to, owner) checked
 
 
 def import_requests(
@@ -216,6 +220,7 @@ def _insert(session: Session, batch: list[dict[str, Any]], context: _Context, no
                 "entity_id": row["id"],
                 "at": context.now,
                 "actor": context.actor,
+                "by": acting_for(session),
                 "kind": "created",
                 "note": note,
                 "detail": {
@@ -245,7 +250,22 @@ def _context(session: Session, policy: Policy, actor: str) -> _Context:
     departments = {d.code.casefold(): d for d in known}  # 'sales' works as on the command line
     departments.update({d.code: d for d in known})  # an exact match wins
     people = {p.id for p in session.execute(select(Person)).scalars() if p.active}
-    return _Context(departments, people, policy, policy.clock.now(), actor)
+    return _Context(departments, people, policy, policy.clock.now(), actor, session)
+
+
+def _check_as_new(context: _Context, customer: str, supplier: str, owner: str) -> None:
+    """Each row as ``request new`` would check it (once per customer, supplier and owner)."""
+    key = (customer, supplier, owner)
+    if key in context.allowed:
+        return
+    access.check_request_sides(customer, supplier)
+    about = access.Facts(
+        object=f"a request from {customer} to {supplier}", customer=customer, supplier=supplier
+    )
+    access.require(context.session, context.actor, "request new", about)
+    if owner:
+        access.check_owner(context.session, owner, supplier)
+    context.allowed.add(key)
 
 
 def _row(values: dict[str, str], context: _Context, request_id: int) -> dict[str, Any]:
@@ -265,6 +285,7 @@ def _row(values: dict[str, str], context: _Context, request_id: int) -> dict[str
     owner = values.get("owner") or departments[codes["to"]].contact
     if values.get("owner") and owner not in context.people:
         raise InvalidValueError(f"unknown or inactive person {owner!r} in column 'owner'")
+    _check_as_new(context, codes["from"], codes["to"], values.get("owner") or "")
     due_text = values.get("due")
     if due_text:
         due_at = context.due_cache.get(due_text)

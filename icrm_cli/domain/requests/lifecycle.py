@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from icrm_cli.domain import events
+from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.escalation.follow import end_with_request, follow_transfer
 from icrm_cli.domain.org.apply import get_department, get_person
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
@@ -76,6 +77,22 @@ def get_request(session: Session, request_id: int) -> Request:
     return request
 
 
+def facts(request: Request, session: Session | None = None) -> access.Facts:
+    """The request as the access rules see it."""
+    resolver = None
+    if session is not None and request.status == "resolved" and request.id is not None:
+        resolved = [e for e in events.history(session, "request", request.id) if e.kind == "resolved"]
+        resolver = resolved[-1].actor if resolved else None
+    return access.Facts(
+        object=f"request #{request.id}",
+        customer=request.from_dept,
+        supplier=request.to_dept,
+        owner=request.owner,
+        requester=request.requester,
+        resolver=resolver,
+    )
+
+
 def _check_priority(priority: str) -> str:
     if priority not in PRIORITIES:
         raise InvalidValueError(f"invalid priority {priority!r}: choose one of {', '.join(PRIORITIES)}")
@@ -103,12 +120,26 @@ def create(
     meeting_id: int | None = None,
     now: datetime | None = None,
 ) -> Request:
-    """File a new request; owner defaults to the supplier's contact, due to the SLA."""
+    """File a new request; owner defaults to the supplier's contact, due to the SLA.
+
+    A meeting's action item (``meeting_id``) was allowed by the meeting's rule; any
+    other request is filed by members of the customer department.
+    """
     now = now or policy.clock.now()
     customer = get_department(session, from_dept)
     supplier = get_department(session, to_dept)
+    access.check_request_sides(customer.code, supplier.code, meeting_item=meeting_id is not None)
+    if meeting_id is None:
+        about = access.Facts(
+            object=f"a request from {customer.code} to {supplier.code}",
+            customer=customer.code,
+            supplier=supplier.code,
+        )
+        access.require(session, actor, "request new", about)
     _check_priority(priority)
     owner_id = get_person(session, owner).id if owner else supplier.contact
+    if owner_id is not None and owner:
+        access.check_owner(session, owner_id, supplier.code)
     due_at = _check_due(due, now, policy.clock) if due is not None else policy.due_for(priority, now)
     request = Request(
         title=clean_title(title),
@@ -177,6 +208,7 @@ def transition(
     now = now or policy.clock.now()
     step = TRANSITIONS[command]
     request = get_request(session, request_id)
+    access.require(session, actor, f"request {command}", facts(request, session))
     if request.status not in step.sources:
         allowed = ", ".join(sorted(step.sources))
         raise TransitionError(
@@ -205,6 +237,7 @@ def transition(
         target = get_department(session, to_dept)
         if target.code == request.to_dept:
             raise InvalidValueError(f"request #{request.id} is already with {target.code}")
+        access.check_transfer(request.id, request.from_dept, target.code)
         detail.update(
             from_dept=request.to_dept,
             to_dept=target.code,
@@ -267,8 +300,10 @@ def _require_open(request: Request, command: str) -> None:
 def assign(session: Session, policy: Policy, request_id: int, *, owner: str, actor: str) -> Request:
     now = policy.clock.now()
     request = get_request(session, request_id)
+    access.require(session, actor, "request assign", facts(request))
     _require_open(request, "assign")
     person = get_person(session, owner)
+    access.check_owner(session, person.id, request.to_dept)
     if person.id == request.owner:
         raise InvalidValueError(f"request #{request.id} is already owned by {person.id}")
     detail = {"old_owner": request.owner, "owner": person.id}
@@ -291,6 +326,8 @@ def change_due(
 ) -> Request:
     now = policy.clock.now()
     request = get_request(session, request_id)
+    later = due > request.due_at
+    access.require(session, actor, "request due", replace(facts(request), later=later))
     _require_open(request, "change the due time of")
     note = _require_note(reason, "reason")
     _check_due(due, now, policy.clock)
@@ -312,6 +349,7 @@ def change_due(
 
 def comment(session: Session, policy: Policy, request_id: int, *, text: str, actor: str) -> Request:
     request = get_request(session, request_id)
+    access.require(session, actor, "request comment", facts(request))
     _require_open(request, "comment on")
     note = _require_note(text, "comment")
     events.record(

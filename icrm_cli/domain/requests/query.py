@@ -298,6 +298,7 @@ def request_detail(session: Session, request_id: int, now: datetime) -> dict[str
         {
             "at": event.at,
             "actor": event.actor,
+            "by": event.by,
             "kind": event.kind,
             "note": event.note,
             "from_dept": (event.detail or {}).get("from_dept") if event.kind == "transferred" else None,

@@ -29,3 +29,6 @@ class Event(SQLModel, table=True):
     kind: str
     note: str | None = None
     detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # The admin who acted for ``actor`` (``--as`` on a database server), else None. On PostgreSQL the
+    # table also has ``db_login``, filled by the server (``session_user``); icrm never writes it.
+    by: str | None = None

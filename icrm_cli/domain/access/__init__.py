@@ -1,0 +1,1 @@
+"""Who is acting (identity) and what they may do (policy): the contract's "Identity and permissions"."""
