@@ -20,7 +20,7 @@ PLAIN_SLA = """sla:
 def _apply(cli: Cli, tmp_path: Path, **kwargs: str) -> str:
     path = tmp_path / "org-report.yaml"
     path.write_text(org_text(**kwargs), encoding="utf-8")
-    return str(cli.ok("org", "apply", str(path)).stdout)
+    return str(cli.ok("org", "apply", str(path), actor="wang.qiang").stdout)
 
 
 def _it(cli: Cli) -> tuple[str, dict[str, Any]]:
