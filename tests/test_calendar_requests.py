@@ -338,7 +338,8 @@ def test_the_example_org_runs_on_the_working_clock() -> None:
     assert spec.sla is not None and spec.sla["high"].resolve == "3wd"
 
 
-def test_demo_history_respects_the_calendar(
+def test_demo_history_respects_the_calendar(cli: Cli, frozen: Any, db_path: Path) -> None:
+    """SQLite only (db_path): the demo org maps no database server login."""
     cli: Cli, frozen: Any, db_path: Path
 ) -> None:  # SQLite: the demo names no server login
     cli.ok("demo", "--requests", "300", "--no-report")
