@@ -340,8 +340,6 @@ def test_the_example_org_runs_on_the_working_clock() -> None:
 
 def test_demo_history_respects_the_calendar(cli: Cli, frozen: Any, db_path: Path) -> None:
     """SQLite only (db_path): the demo org maps no database server login."""
-    cli: Cli, frozen: Any, db_path: Path
-) -> None:  # SQLite: the demo names no server login
     cli.ok("demo", "--requests", "300", "--no-report")
     listed = json.loads(cli.ok("request", "list", "--limit", "300", "--format", "json").stdout)
     checked = 0
