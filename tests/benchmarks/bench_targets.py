@@ -107,11 +107,12 @@ def main() -> None:
         data = Path(folder) / "rows.csv"
         import_file(data, args.import_rows)
         target = Path(folder) / "import.db"
-        subprocess.run([*ICRM, "--db", str(target), "org", "apply", str(EXAMPLE_ORG)], env=env, check=True,
+        admin = {**env, "ICRM_USER": "wang.qiang"}  # the import files rows of every department
+        subprocess.run([*ICRM, "--db", str(target), "org", "apply", str(EXAMPLE_ORG)], env=admin, check=True,
                        capture_output=True)  # fmt: skip
         fresh = Path(folder) / "fresh.db"
         shutil.copy(target, fresh)
-        rss = peak_mib([*ICRM, "--db", str(fresh), "request", "import", str(data)], env)
+        rss = peak_mib([*ICRM, "--db", str(fresh), "request", "import", str(data)], admin)
         rows.append((f"`request import` of {args.import_rows:,} rows", f"peak {rss:.0f} MiB", "-",
                      "target < 150 MiB"))  # fmt: skip
     when = time.strftime("%Y-%m-%d")
