@@ -49,6 +49,14 @@ def _describe(char: str) -> str:
     return f"{visible_one_line(char)} (an invisible or control character)"
 
 
+def required_text(text: str | None, *, what: str) -> str:
+    """Free text that must be given: a reason, a note, a decision (``a reason is required``)."""
+    value = clean_text(text, what=what)
+    if not value:
+        raise InvalidValueError(f"a {what} is required")
+    return value
+
+
 def clean_id(text: str | None, *, what: str) -> str:
     """A person id or login as typed: trimmed, then ASCII letters, digits and ``._@-`` only,
     compared exactly afterwards (no case folding, no look-alike letters)."""

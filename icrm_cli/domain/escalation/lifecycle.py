@@ -20,7 +20,7 @@ from icrm_cli.domain.org.apply import get_department
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.domain.requests.lifecycle import get_request
 from icrm_cli.domain.requests.states import FINAL
-from icrm_cli.domain.text import clean_text
+from icrm_cli.domain.text import clean_text, required_text
 from icrm_cli.errors import ConflictError, InvalidValueError, NotFoundError, TransitionError
 from icrm_cli.storage.models.escalation import MAX_LEVEL, Escalation
 
@@ -41,13 +41,6 @@ ESCALATION_KEYS = (
     "must_act",
 )
 _STORED_KEYS = tuple(key for key in ESCALATION_KEYS if key != "must_act")
-
-
-def _required(text: str | None, what: str) -> str:
-    value = clean_text(text, what=what)
-    if not value:
-        raise InvalidValueError(f"a {what} is required")
-    return value
 
 
 def get_escalation(session: Session, escalation_id: int) -> Escalation:
@@ -127,7 +120,7 @@ def open_escalation(
         raise InvalidValueError("give either --request ID or --between DEPT DEPT")
     if not 1 <= level <= MAX_LEVEL:
         raise InvalidValueError(f"level must be between 1 and {MAX_LEVEL}")
-    text = _required(reason, "reason")
+    text = required_text(reason, what="reason")
     now = now or policy.clock.now()
     if request_id is not None:
         linked, dept_a, dept_b = _sides_of_request(session, request_id)
@@ -201,7 +194,7 @@ def raise_escalation(
         )
     if target <= before:
         raise InvalidValueError(f"escalation #{escalation.id} is already at level {before}")
-    text = _required(reason, "reason")
+    text = required_text(reason, what="reason")
     now = now or policy.clock.now()
     escalation.level = target
     escalation.raised_at = now
@@ -240,7 +233,7 @@ def resolve_escalation(
     )
     access.require(session, actor, "escalate resolve", about)
     _require_open(escalation, "resolve")
-    decided = _required(decision, "decision")
+    decided = required_text(decision, what="decision")
     fallback = clean_text(contingency, what="contingency plan") or None
     now = now or policy.clock.now()
     escalation.status = "resolved"

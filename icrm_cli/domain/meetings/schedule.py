@@ -17,7 +17,7 @@ from icrm_cli.domain.access import policy as access
 from icrm_cli.domain.org.apply import get_department, get_person
 from icrm_cli.domain.org.settings import Policy
 from icrm_cli.domain.requests import lifecycle as requests
-from icrm_cli.domain.text import clean_text, clean_title
+from icrm_cli.domain.text import clean_text, clean_title, required_text
 from icrm_cli.errors import InvalidValueError, NotFoundError, TransitionError
 from icrm_cli.storage.models import Department, Person, Request
 from icrm_cli.storage.models.meeting import Meeting, MeetingAttendee, MeetingDepartment
@@ -148,9 +148,7 @@ def cancel(session: Session, policy: Policy, meeting_id: int, *, reason: str, ac
         raise TransitionError(
             f"cannot cancel meeting #{meeting.id}: it is {meeting.status} (cancel is allowed from scheduled)"
         )
-    note = clean_text(reason, what="reason")
-    if not note:
-        raise InvalidValueError("a reason is required")
+    note = required_text(reason, what="reason")
     meeting.status = "cancelled"
     session.add(meeting)
     events.record(

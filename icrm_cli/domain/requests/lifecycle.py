@@ -15,7 +15,7 @@ from icrm_cli.domain.org.apply import get_department, get_person
 from icrm_cli.domain.org.settings import PRIORITIES, Policy
 from icrm_cli.domain.requests.states import FINAL, SLA_RUNNING, UNRESOLVED
 from icrm_cli.domain.requests.working import push_due, store_working_seconds
-from icrm_cli.domain.text import clean_text, clean_title
+from icrm_cli.domain.text import clean_text, clean_title, required_text
 from icrm_cli.errors import InvalidValueError, NotFoundError, TransitionError
 from icrm_cli.storage.models import Request
 from icrm_cli.timeutil import Clock
@@ -175,13 +175,6 @@ def create(
     return request
 
 
-def _require_note(text: str | None, what: str) -> str:
-    note = clean_text(text, what=what)
-    if not note:
-        raise InvalidValueError(f"a {what} is required")
-    return note
-
-
 def _end_wait(request: Request, now: datetime) -> tuple[datetime, timedelta]:
     """Close a waiting period; returns when it started and how long it lasted."""
     if request.waiting_since is None:
@@ -225,7 +218,7 @@ def transition(
         "unachievable": "close-out note",
     }
     if command in needs_note:
-        note = _require_note(note, needs_note[command])
+        note = required_text(note, what=needs_note[command])
     else:
         note = clean_text(note, what="note") or None
     before = request.status
@@ -329,7 +322,7 @@ def change_due(
     later = due > request.due_at
     access.require(session, actor, "request due", replace(facts(request), later=later))
     _require_open(request, "change the due time of")
-    note = _require_note(reason, "reason")
+    note = required_text(reason, what="reason")
     _check_due(due, now, policy.clock)
     detail = {"old_due_at": request.due_at.isoformat(), "due_at": due.isoformat()}
     request.due_at = due
@@ -351,7 +344,7 @@ def comment(session: Session, policy: Policy, request_id: int, *, text: str, act
     request = get_request(session, request_id)
     access.require(session, actor, "request comment", facts(request))
     _require_open(request, "comment on")
-    note = _require_note(text, "comment")
+    note = required_text(text, what="comment")
     events.record(
         session,
         entity="request",
