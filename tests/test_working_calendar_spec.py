@@ -201,3 +201,16 @@ def test_relative_durations_need_a_plus() -> None:
         parse_duration("3wd", relative=True)
     with pytest.raises(InvalidValueError):
         parse_duration("+3wd")
+
+
+def test_stored_settings_trust_the_country_and_a_lookup_reports_an_unknown_one() -> None:
+    """Settings read back from the database skip the library check (`org apply` made it); a code
+    the installed library does not know is reported, as a clean error, when a day is looked up."""
+    from icrm_cli.domain.calendar import CountryDays
+
+    spec = parse_calendar_spec({"country": "XX"}, check_country=False)
+    assert spec.country == "XX"
+    days = CountryDays("XX")  # nothing asked of the library yet
+    with pytest.raises(InvalidValueError, match="'XX' is not a country the holidays library knows"):
+        days.holiday_name(date(2026, 2, 17))
+    assert CountryDays("CN").holiday_name(date(2026, 2, 17)) is not None  # Spring Festival

@@ -10,16 +10,23 @@ workday can sit in the year before the holiday it pays for (late December for
 the next New Year), so a date is checked against its own year and the next.
 Years the library does not cover (before ``start_year`` or after ``end_year``)
 simply have no country days: only weekends and company days apply there.
+
+The library is imported, and the country loaded, only when a day is first asked
+about: loading a country costs 0.1-0.2 s (the library imports every country's
+module), which commands that never compute working time (``request list``,
+``report weekly`` from stored working seconds) should not pay.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-
-import holidays
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from icrm_cli.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    import holidays
 
 DEFAULT_LANGUAGE = "en_US"
 
@@ -27,6 +34,8 @@ DEFAULT_LANGUAGE = "en_US"
 @cache
 def supported_country(code: str) -> bool:
     """Whether the holidays library knows this ISO 3166 country code (aliases included)."""
+    import holidays
+
     return code in holidays.list_supported_countries(include_aliases=True)
 
 
@@ -34,18 +43,34 @@ class CountryDays:
     """Public holidays and make-up workdays of one country, loaded year by year."""
 
     def __init__(self, code: str, *, language: str | None = DEFAULT_LANGUAGE) -> None:
-        if not supported_country(code):
+        self.code = code
+        self.wanted_language = language
+        self._years: dict[int, holidays.HolidayBase] = {}
+
+    @cached_property
+    def _probe(self) -> holidays.HolidayBase:
+        """The library's calendar of this country for no year: its languages and years covered."""
+        import holidays
+
+        if not supported_country(self.code):
             raise InvalidValueError(
-                f"calendar.country: {code!r} is not a country the holidays library knows; "
+                f"calendar.country: {self.code!r} is not a country the holidays library knows; "
                 "use an ISO 3166 code such as CN"
             )
-        self.code = code
-        probe = holidays.country_holidays(code, years=[])
-        supported = set(getattr(probe, "supported_languages", ()) or ())
-        self.language = language if language in supported else None
-        self.start_year: int = int(getattr(probe, "start_year", 1))
-        self.end_year: int = int(getattr(probe, "end_year", 9999))
-        self._years: dict[int, holidays.HolidayBase] = {}
+        return holidays.country_holidays(self.code, years=[])
+
+    @cached_property
+    def language(self) -> str | None:
+        supported = set(getattr(self._probe, "supported_languages", ()) or ())
+        return self.wanted_language if self.wanted_language in supported else None
+
+    @cached_property
+    def start_year(self) -> int:
+        return int(getattr(self._probe, "start_year", 1))
+
+    @cached_property
+    def end_year(self) -> int:
+        return int(getattr(self._probe, "end_year", 9999))
 
     def covers(self, year: int) -> bool:
         """Whether the library has this country's calendar for ``year``."""
@@ -63,6 +88,8 @@ class CountryDays:
     def _year(self, year: int) -> holidays.HolidayBase:
         loaded = self._years.get(year)
         if loaded is None:
+            import holidays
+
             years = [year] if self.covers(year) else []
             loaded = holidays.country_holidays(
                 self.code,

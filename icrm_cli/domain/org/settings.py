@@ -132,7 +132,8 @@ def nominal(duration: Duration) -> timedelta:
 def build_policy(settings: dict[str, Any]) -> Policy:
     """A Policy from stored settings, defaults filling whatever is missing."""
     raw_calendar = settings.get("calendar")
-    spec = parse_calendar_spec(raw_calendar) if raw_calendar is not None else None
+    # Stored settings were checked by `org apply`; the country is not asked of the library again.
+    spec = parse_calendar_spec(raw_calendar, check_country=False) if raw_calendar is not None else None
     has_calendar = spec is not None
     sla_raw = {**DEFAULT_SLA, **(settings.get("sla") or {})}
     sla = {

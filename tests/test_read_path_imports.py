@@ -1,0 +1,74 @@
+"""The everyday read commands stay light on an org with a country calendar (issue 11 speed targets).
+
+`request list` and `report weekly` need neither the ORM, nor pydantic, nor the
+holidays library: their queries are compiled plans, working hours are stored
+with each request, and the country's calendar is loaded only when a day is
+looked up. Typer 0.29 validates every option with pydantic (about 0.1 s a
+command), which is why pyproject.toml keeps Typer below it; this test fails if
+either comes back.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "holidays")
+PROBE = """
+import sys
+sys.argv = ["icrm", *{argv!r}]
+from icrm_cli.cli.app import main
+try:
+    main()
+except SystemExit as exit:
+    sys.stderr.write(f"EXIT={{exit.code}}\\n")
+sys.stderr.write("HEAVY=" + ",".join(name for name in {heavy!r} if name in sys.modules) + "\\n")
+"""
+
+
+@pytest.fixture
+def calendar_org(cli: Cli, tmp_path: Path) -> Path:
+    """The shipped example org, China's calendar included, with a few requests."""
+    example = ROOT / "examples" / "org.yaml"
+    assert "country: CN" in example.read_text(encoding="utf-8")
+    cli.ok("org", "apply", str(example))
+    for title in ("开通VPN账号", "报价单审核"):
+        cli.ok("--as", "zhang.wei", "request", "new", "--from", "SALES", "--to", "IT", "--title", title)
+    return example
+
+
+def _probe(argv: list[str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ICRM_USER": "zhang.wei"},
+        timeout=120,
+        check=False,
+    )
+    assert "EXIT=0" in done.stderr or "EXIT=None" in done.stderr, done.stderr
+    return done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["request", "list", "--overdue", "--limit", "50", "--format", "json"],
+        ["request", "list", "--format", "csv"],
+        ["report", "weekly", "--format", "json"],
+    ],
+)
+def test_read_commands_load_no_orm_validation_or_holidays(calendar_org: Path, argv: list[str]) -> None:
+    assert "HEAVY=\n" in _probe(argv)
+
+
+def test_the_probe_sees_the_holidays_library_where_a_day_is_looked_up(calendar_org: Path) -> None:
+    """`calendar show` asks the country's calendar: the probe would notice a lazy path turned eager."""
+    assert "holidays" in _probe(["calendar", "show", "--days", "3"])
