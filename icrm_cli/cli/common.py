@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
+
+from icrm_cli.cli.usage import PlainHelpCommand
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -25,9 +27,10 @@ if TYPE_CHECKING:
     from icrm_cli.storage.plans import Reader
 
 
-class CheckedCommand(TyperCommand):
+class CheckedCommand(PlainHelpCommand):
     """A command that refuses an empty value for any option that takes one (``--due ''`` used to
-    mean the default), naming the option, before anything runs."""
+    mean the default), naming the option, before anything runs; its help names the arguments for
+    a person (``ID``, ``FILE``: see cli/usage.py)."""
 
     def invoke(self, ctx: Any) -> Any:
         from icrm_cli.errors import InvalidValueError

@@ -58,7 +58,7 @@ def check(ctx: typer.Context) -> None:
 @app.command("backup")
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.", metavar="FILE")],
 ) -> None:
     """Online backup, safe while others write (SQLite; on PostgreSQL use pg_dump)."""
     from icrm_cli.errors import InvalidValueError
@@ -82,7 +82,9 @@ def backup(
 @app.command("copy")
 def copy(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="An empty database: a SQLite file or a URL.")],
+    target: Annotated[
+        str, typer.Argument(help="An empty database: a SQLite file or a URL.", metavar="TARGET")
+    ],
     fmt: Annotated[CopyFormat, typer.Option("--format", "-f", help="Output format.")] = CopyFormat.table,
 ) -> None:
     """Copy the whole database in use into an empty TARGET (file or URL), ids kept."""

@@ -88,7 +88,8 @@ def export(
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="The filled-in CSV (UTF-8 or GB18030/GBK, with or without BOM).")
+        Path,
+        typer.Argument(help="The filled-in CSV (UTF-8 or GB18030/GBK, with or without BOM).", metavar="FILE"),
     ],
 ) -> None:
     """Record each scored row as a rating: all rows or none."""

@@ -321,7 +321,7 @@ def minutes(
 def attend(
     ctx: typer.Context,
     meeting_id: IdArg,
-    people: Annotated[list[str], typer.Argument(help="Person ids.", metavar="PERSON...")],
+    people: Annotated[list[str], typer.Argument(help="Person ids.", metavar="PERSON")],
     absent: Annotated[bool, typer.Option("--absent", help="Record them as absent instead.")] = False,
 ) -> None:
     """Record who was present (or --absent); people not invited are added."""

@@ -24,7 +24,7 @@ app = command_group(help="Departments, people, SLA and escalation rules from the
 @app.command("apply")
 def apply(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The org file (YAML).")],
+    file: Annotated[Path, typer.Argument(help="The org file (YAML).", metavar="FILE")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes, write nothing.")] = False,
 ) -> None:
     """Load departments, people, SLA policy and escalation rules from a YAML file."""

@@ -315,7 +315,9 @@ def edit(
 
 @app.command("comment")
 def comment(
-    ctx: typer.Context, request_id: IdArg, text: Annotated[str, typer.Argument(help="The comment.")]
+    ctx: typer.Context,
+    request_id: IdArg,
+    text: Annotated[str, typer.Argument(help="The comment.", metavar="TEXT")],
 ) -> None:
     """Add a comment to the request's history."""
     from icrm_cli.domain.requests.lifecycle import comment as add_comment
@@ -332,7 +334,9 @@ def import_(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="CSV with columns from,to,title[,description,owner,priority,due]."),
+        typer.Argument(
+            help="CSV with columns from,to,title[,description,owner,priority,due].", metavar="FILE"
+        ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing.")] = False,
 ) -> None:
