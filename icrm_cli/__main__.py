@@ -2,4 +2,5 @@
 
 from icrm_cli.cli.app import main
 
-main()
+if __name__ == "__main__":  # not when a helper process imports it (output/csv_parallel.py)
+    main()
