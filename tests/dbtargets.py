@@ -1,14 +1,37 @@
 """Run the behaviour suites on both databases: SQLite files and a real PostgreSQL server.
 
-Loaded from ``tests/conftest.py`` as a plugin. Tests in :data:`BOTH` run twice,
-``[sqlite]`` and ``[postgresql]``, through the autouse ``db_backend`` fixture;
-a test that opens the SQLite file itself (its own parameters name ``db_path``
-or ``isolated_env``) stays SQLite-only.
+Loaded from ``tests/conftest.py`` as a plugin. Tests in :data:`BOTH` have two
+variants, ``[sqlite]`` and ``[postgresql]``, through the autouse ``db_backend``
+fixture; a test that opens the SQLite file itself (its own parameters name
+``db_path`` or ``isolated_env``) stays SQLite-only. ``tests/test_plans.py``
+has ``[postgresql]`` variants of its own (the SQLAlchemy reader on a copy of
+the demo in the server); they carry the ``postgresql_variant`` marker too.
+
+Which variants a pass runs is chosen with ``--db-targets`` (else the
+environment variable ``ICRM_TEST_TARGETS``, else ``sqlite``):
+
+- ``sqlite`` (the default, ``python -m pytest -q``): every test except the
+  ``[postgresql]`` variants.
+- ``postgresql``: only what needs the server: the ``[postgresql]`` variants
+  and the tests about PostgreSQL itself (below).
+- ``both``: every test (the two passes above in one).
+
+The node ids are the same in every pass (every variant is collected, then
+those a pass leaves out are deselected), so ``--collect-only -q`` of the two
+passes can be compared with one of ``both``.
+
+Tests about PostgreSQL itself (they use the ``pg_server`` fixture: connection
+errors, ``db check`` and ``db copy`` on a server, two first runs at once, the
+team-database docs with non-superuser logins, identity from database logins)
+run in every pass: they are the only tests of those features and take about
+half a minute, and in the default pass they also check the lowest allowed
+psycopg (the lowest-versions pass of ``.ci/run``) against a real server. CI
+runs ``sqlite`` and then ``postgresql``; together they run every test.
 
 The server comes from ``ICRM_TEST_PG`` (an admin URL such as
 ``postgresql://postgres@127.0.0.1:5432/postgres``; ``.ci/postgres.sh`` exports
-it), else that address. Without a server the PostgreSQL cases skip with the
-reason; under ``CI=true`` they fail instead.
+it), else that address. Without a server the selected PostgreSQL tests skip
+with the reason; under ``CI=true`` they fail instead.
 
 Each test run works in databases of its own (unique names, dropped at the
 end). Resetting between tests is fast: one database per run, emptied with
@@ -52,6 +75,9 @@ BOTH = {
     "tests.test_calendar_report",
 }
 SQLITE_ONLY_ARGS = {"db_path", "isolated_env"}
+TARGETS = ("sqlite", "postgresql", "both")
+TARGETS_ENV = "ICRM_TEST_TARGETS"
+VARIANT = "postgresql_variant"  # the marker of a [postgresql] variant
 DEFAULT_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SEED = "icrm_seed"
 
@@ -181,6 +207,52 @@ def shared_pg(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> 
     return SharedPg(pg_server, url, name, tables, serial)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{VARIANT}: the [postgresql] variant of a test (tests/dbtargets.py)")
+    selected_targets(config)  # a bad $ICRM_TEST_TARGETS is a usage error before collection
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db-targets",
+        choices=TARGETS,
+        default=None,
+        help=f"which database variants to run: sqlite (default; all but the [postgresql] variants), "
+        f"postgresql (only the tests that need the server) or both; default from ${TARGETS_ENV}",
+    )
+
+
+def selected_targets(config: pytest.Config) -> str:
+    """``--db-targets``, else ``$ICRM_TEST_TARGETS``, else ``sqlite``."""
+    chosen = config.getoption("db_targets") or os.environ.get(TARGETS_ENV) or "sqlite"
+    if chosen not in TARGETS:
+        raise pytest.UsageError(f"{TARGETS_ENV}={chosen!r}: expected one of {', '.join(TARGETS)}")
+    return str(chosen)
+
+
+def runs_in(targets: str, item: pytest.Item) -> bool:
+    """Whether a pass of ``targets`` runs ``item`` (see the module docstring)."""
+    variant = item.get_closest_marker(VARIANT) is not None
+    if targets == "sqlite":
+        return not variant
+    if targets == "postgresql":  # a [postgresql] variant, or a test about PostgreSQL itself
+        return variant or "pg_server" in getattr(item, "fixturenames", ())
+    return True
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect what the chosen targets leave out; the node ids stay those of ``both``."""
+    targets = selected_targets(config)
+    deselected = [item for item in items if not runs_in(targets, item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if runs_in(targets, item)]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"icrm database targets: {selected_targets(config)} (--db-targets, ${TARGETS_ENV})"
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_backend" not in metafunc.fixturenames:
         return
@@ -190,7 +262,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.definition.function.__code__.co_varnames[: metafunc.definition.function.__code__.co_argcount]
     )
     backends = ["sqlite"] if own & SQLITE_ONLY_ARGS else ["sqlite", "postgresql"]
-    metafunc.parametrize("db_backend", backends, indirect=True)
+    metafunc.parametrize("db_backend", [target_param(backend) for backend in backends], indirect=True)
+
+
+def target_param(backend: str) -> Any:
+    """``backend`` as a parameter value; the ``postgresql`` one carries the variant marker."""
+    if backend == "postgresql":
+        return pytest.param(backend, marks=getattr(pytest.mark, VARIANT))
+    return backend
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,7 @@ from icrm_cli.storage.sqlite_reader import SqliteReader, bind
 from icrm_cli.storage.sqlite_values import read_time, stored_json, stored_time
 from icrm_cli.storage.types import UTCDateTime
 from tests.conftest import Cli
+from tests.dbtargets import target_param
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -56,7 +57,7 @@ def demo_pg(demo_db: Path, pg_server: Any) -> str:
     return str(url)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=[target_param("sqlite"), target_param("postgresql")])
 def readers(request: pytest.FixtureRequest, demo_db: Path) -> Iterator[tuple[SqliteReader, SqlAlchemyReader]]:
     """The light reader on the demo file, and SQLAlchemy on the same file or on its PostgreSQL copy."""
     light = SqliteReader.open(demo_db, str(demo_db))
