@@ -25,9 +25,10 @@ _BEYOND_C0 = (
 )
 _UNSAFE_CLASS = "\x00-\x08\x0b-\x1f" + _BEYOND_C0
 UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
-# For CSV cells: a carriage return is part of a line end there (a spreadsheet reads it in a quoted
-# cell; the formula guard quotes a cell that starts with one), like the CSV writer's byte check.
-UNSAFE_CSV = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_BEYOND_C0}]")
+# For CSV cells: a Windows line end (CR LF) is kept there (a spreadsheet reads it in a quoted cell;
+# the formula guard quotes a cell that starts with one), like the CSV writer's byte check; a carriage
+# return on its own could still overwrite a terminal line, so it is shown as an escape.
+UNSAFE_CSV = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_BEYOND_C0}]|\r(?!\n)")
 # The same, and also the line breaks: for one-line contexts.
 UNSAFE_ONE_LINE = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
 
@@ -60,7 +61,7 @@ def visible(text: str) -> str:
 
 
 def visible_csv(text: str) -> str:
-    """As :func:`visible`, keeping carriage returns (a CSV cell may hold a Windows line end)."""
+    """As :func:`visible`, keeping Windows line ends (CR LF: a CSV cell may hold one)."""
     return UNSAFE_CSV.sub(_escape, text) if UNSAFE_CSV.search(text) else text
 
 

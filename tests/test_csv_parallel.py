@@ -165,6 +165,10 @@ def test_a_helper_importing_the_main_module_does_not_run_the_command() -> None:
     run the command line a second time."""
     probe = "import runpy; runpy.run_module('icrm_cli', run_name='__mp_main__')"
     done = subprocess.run(
-        [sys.executable, "-c", probe, "demo", "--help"], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", probe, "demo", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

@@ -113,3 +113,19 @@ def test_an_import_file_name_is_stored_visible(cli: Cli, org: object, tmp_path: 
     cli.ok("request", "import", str(path))
     events = json.loads(cli.ok("report", "export", "events", "--format", "json").stdout)
     assert events[-1]["note"] == "imported from evil\\x1b[2J.csv"
+
+
+def test_a_lone_carriage_return_is_shown_in_csv_and_a_windows_line_end_kept(
+    cli: Cli, filed: int, db_path: Path
+) -> None:
+    """A bare CR could overwrite what a terminal shows of a CSV line; CR LF is a line end in a cell."""
+    _store(db_path, "safe\rEVIL")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE request SET description = ? WHERE id = 1", ("line 1\r\nline 2",))
+    conn.close()
+    for argv in (["request", "list", "--format", "csv"], ["report", "export", "requests", "--format", "csv"]):
+        raw = cli.ok(*argv).stdout_bytes
+        assert b"safe\\x0dEVIL" in raw and b"safe\rEVIL" not in raw, argv
+        assert b'"line 1\r\nline 2"' in raw, argv
+    names = cli.ok("org", "show", "--format", "csv").stdout_bytes  # the department name, as text
+    assert b"safe\\x0dEVIL" in names and b"safe\rEVIL" not in names

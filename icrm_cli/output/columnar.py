@@ -201,6 +201,10 @@ class CsvColumns:
             # The formula guard: csv_value quotes what a spreadsheet would execute.
             cells = [v if v.__class__ is bytes and v and v[0] not in first else cell(v) for v in cells]
             joined = _SEP.join(cells)
+        if joined is not None and b"\r" in joined and _LONE_CR(joined):
+            # A carriage return outside a Windows line end is shown, as visible_csv shows it.
+            cells = [_LONE_CR_SUB(rb"\\x0d", v) if b"\r" in v else v for v in cells]
+            joined = _SEP.join(cells)
         if joined is not None and (b'"' in joined or b"," in joined or b"\n" in joined or b"\r" in joined):
             return [_quote(v) if _NEEDS_QUOTES(v) else v for v in cells]
         return cells
@@ -242,3 +246,5 @@ _FIRST_BYTES = frozenset(ord(char) for char in FORMULA_START)  # bytes[0] is an 
 # A cell after the first one that starts like a formula (false alarms only cost the slow path).
 _GUARDED = re.compile(_SEP + b"[" + re.escape("".join(FORMULA_START).encode()) + b"]").search
 _NEEDS_QUOTES = re.compile(b'[",\r\n]').search  # csv.writer's QUOTE_MINIMAL with "\r\n" lines
+_LONE_CR = re.compile(rb"\r(?!\n)").search  # a carriage return that does not start a Windows line end
+_LONE_CR_SUB = re.compile(rb"\r(?!\n)").sub
