@@ -138,11 +138,18 @@ def test_csv_header_when_empty(cli: Cli, org: object) -> None:
     assert out == ",".join(REQUEST_KEYS) + "\r\n"
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r\n"])
 def test_formula_guard_unit(start: str) -> None:
     clock = Clock()
     assert csv_value(f"{start}cmd", clock) == f"'{start}cmd"
     assert csv_value(f"a{start}", clock) == f"a{start}"
+
+
+def test_a_lone_carriage_return_is_shown_not_guarded() -> None:
+    """A CR outside a Windows line end becomes ``\\x0d``: nothing left for a spreadsheet to run."""
+    clock = Clock()
+    assert csv_value("\rcmd", clock) == "\\x0dcmd"
+    assert csv_value("a\r", clock) == "a\\x0d"
 
 
 def test_formula_guard_numbers_exempt() -> None:
