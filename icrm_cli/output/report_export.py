@@ -20,11 +20,10 @@ from itertools import repeat
 from typing import Any, TextIO
 
 from icrm_cli.output.columnar import CsvColumns, JsonColumns, TimeText
-from icrm_cli.output.csv_parallel import HelperSpec, converted
 from icrm_cli.output.progress import progress_bar, stderr_is_terminal
 from icrm_cli.output.shapes import OutputOptions
 from icrm_cli.output.sink import open_sink
-from icrm_cli.safe_text import json_safe
+from icrm_cli.safe_text import json_safe, visible_utf8
 
 __all__ = ["TimeText", "write_export"]
 
@@ -60,9 +59,9 @@ def write_export(
                 count = _write_json(keys, JsonColumns(kinds, opts.clock), batches, opts, tick)
             else:
                 utf8_text = getattr(batches, "utf8_text", None)
-                # text as the UTF-8 bytes the file holds: no decoding, no encoding
-                utf8 = bool(utf8_text()) if callable(utf8_text) else False
-                count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick, utf8=utf8)
+                if callable(utf8_text):
+                    utf8_text()  # text as the UTF-8 bytes the file holds: no decoding, no encoding
+                count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick)
     return count
 
 
@@ -94,20 +93,17 @@ def _write_csv(
     batches: Iterable[Sequence[Sequence[Any]]],
     opts: OutputOptions,
     tick: Callable[[int], None],
-    *,
-    utf8: bool,
 ) -> int:
     count = 0
-    # Rows as SQLite's bytes: a large export shares the conversion with a helper process.
-    spec = HelperSpec(tuple(columns.kinds), columns.clock.zone) if utf8 else None
     with open_sink(opts.output, bom=opts.excel, newline="") as stream:
         csv.writer(stream, lineterminator="\r\n").writerow(keys)  # after the BOM, if any
         write = _byte_writer(stream)
-        for rows, lines in converted(batches, columns, spec):
-            write(lines)
-            write(b"\r\n")
-            count += rows
-            tick(count)
+        for batch in batches:
+            if batch:
+                write(visible_utf8(b"\r\n".join(map(b",".join, zip(*columns.convert(batch), strict=True)))))
+                write(b"\r\n")
+                count += len(batch)
+                tick(count)
     return count
 
 
