@@ -2,5 +2,5 @@
 
 from icrm_cli.cli.app import main
 
-if __name__ == "__main__":  # not when a helper process imports it (output/csv_parallel.py)
+if __name__ == "__main__":
     main()
