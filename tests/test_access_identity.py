@@ -163,6 +163,9 @@ def test_postgres_logins_are_who_you_are(pg_server: PgServer, tmp_path: Path) ->
             "Error: permission denied: 李娜 (li.na, SALES) cannot act as zhang.wei; "
             "on a database server only an admin acts for someone else\n"
         )
+        for read in (["request", "list"], ["report", "weekly", "-f", "json"]):  # the plan read path too
+            assert _icrm(*read, db=url["li.na"], user="zhang.wei").stderr == refused.stderr
+            assert _icrm(*read, db=url["wang.qiang"], user="zhang.wei").returncode == 0
         me = json.loads(_icrm("whoami", "-f", "json", db=url["li.na"]).stdout)
         assert (me["person"], me["via"]) == ("li.na", "database login")
         new = _icrm(

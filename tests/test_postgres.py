@@ -194,6 +194,21 @@ def test_a_failed_copy_leaves_no_file_and_an_empty_server_database(
     assert pg_server.execute("SELECT COUNT(*) FROM department", name) == [(0,)]
 
 
+def test_a_copy_into_postgres_leaves_the_planner_statistics(cli: Cli, org: Path, pg_server: PgServer) -> None:
+    """Without them (autovacuum late or off) the planner guesses table sizes and picks worse plans."""
+    url = pg_server.create("analysed")
+    cli.ok("db", "copy", url, actor="wang.qiang")
+    name = url.rsplit("/", 1)[1]
+    counted = pg_server.execute(
+        "SELECT relname, reltuples FROM pg_class WHERE relname IN ('department', 'person') ORDER BY 1", name
+    )
+    rows = pg_server.execute("SELECT (SELECT COUNT(*) FROM department), (SELECT COUNT(*) FROM person)", name)[
+        0
+    ]
+    assert counted == [("department", rows[0]), ("person", rows[1])]  # -1 (never analysed) before
+    assert pg_server.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'person'", name)[0][0] > 0
+
+
 def test_a_team_follows_the_docs_with_non_superuser_logins(pg_server: PgServer, tmp_path: Path) -> None:
     """docs/team-database.md, step by step: an owner role, a group with exactly icrm's grants, a login."""
     tag = pg_server.tag

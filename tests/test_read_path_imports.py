@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.dbtargets import PgServer
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "holidays")
@@ -44,12 +45,15 @@ def calendar_org(cli: Cli, tmp_path: Path) -> Path:
     return example
 
 
-def _probe(argv: list[str]) -> str:
+def _probe(argv: list[str], heavy: tuple[str, ...] = HEAVY, user: str | None = "zhang.wei") -> str:
+    env = {**os.environ, "ICRM_USER": user or ""}
+    if user is None:  # on a server: the login reads as itself
+        del env["ICRM_USER"]
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)],
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
         capture_output=True,
         text=True,
-        env={**os.environ, "ICRM_USER": "zhang.wei"},
+        env=env,
         timeout=120,
         check=False,
     )
@@ -67,6 +71,23 @@ def _probe(argv: list[str]) -> str:
 )
 def test_read_commands_load_no_orm_validation_or_holidays(calendar_org: Path, argv: list[str]) -> None:
     assert "HEAVY=\n" in _probe(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["request", "list", "--overdue", "--limit", "50", "--format", "json"],
+        ["report", "weekly", "--format", "json"],
+    ],
+)
+def test_on_postgres_the_read_commands_load_no_orm(
+    cli: Cli, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """A server read needs SQLAlchemy and the driver, but establishing who reads needs no ORM (0.3 s)."""
+    url = pg_server.create(f"light_{argv[0]}")
+    cli.ok("--db", url, "org", "apply", str(ROOT / "examples" / "org.yaml"))
+    monkeypatch.setenv("ICRM_DB", url)
+    assert "HEAVY=\n" in _probe(argv, heavy=("sqlmodel", "pydantic", "icrm_cli.storage.models"), user=None)
 
 
 def test_the_probe_sees_the_holidays_library_where_a_day_is_looked_up(calendar_org: Path) -> None:

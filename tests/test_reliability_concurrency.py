@@ -17,6 +17,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -193,3 +196,35 @@ def test_backup_while_other_processes_write_is_a_consistent_copy(
     # the last backup, restored, works with the command line
     restored = backups[-1]
     assert cli.ok("--db", str(restored), "request", "list", "--format", "json").stdout.startswith("[")
+
+
+@contextmanager
+def _writer_holding_the_lock(db: str) -> Iterator[None]:
+    """Another connection inside a write transaction, holding icrm's write lock until the block ends."""
+    if "://" in db:  # PostgreSQL: the advisory lock every icrm writer takes first
+        import psycopg
+
+        from icrm_cli.storage.dialect import WRITE_LOCK
+
+        with psycopg.connect(db) as pg:
+            pg.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            yield
+            pg.rollback()
+        return
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def test_reads_do_not_wait_for_a_writer(cli: Cli, org: Path) -> None:
+    """Opening a database checks its schema without the write lock: a read answers while another
+    process writes (it used to wait for the writer, up to the 30 s busy timeout)."""
+    with _writer_holding_the_lock(os.environ["ICRM_DB"]):
+        start = time.monotonic()
+        for argv in (["request", "list"], ["report", "weekly", "-f", "json"], ["org", "show"]):
+            cli.ok(*argv, actor="zhang.wei")
+        assert time.monotonic() - start < 10

@@ -175,11 +175,13 @@ class AppState:
             return self.identity.actor
         return self.asked or self.os_login
 
-    def establish(self, sess: Session) -> Identity:
+    def establish(self, executor: Session | Reader) -> Identity:
         """Who is acting, from the database login or ``--as``/``ICRM_USER``/the OS login."""
         from icrm_cli.domain.access.identity import establish
 
-        self.identity = establish(sess, asked=self.asked, source=self.actor_source, os_login=self.os_login)
+        self.identity = establish(
+            executor, asked=self.asked, source=self.actor_source, os_login=self.os_login
+        )
         return self.identity
 
 
@@ -255,8 +257,7 @@ def reading(ctx: typer.Context) -> Iterator[tuple[Reader, Policy]]:
     with open_reader(state(ctx).target) as reader:
         require_org(reader)
         if reader.dialect == "postgresql":  # a server login may not read as someone else either
-            with reader.session() as sess:
-                state(ctx).establish(sess)
+            state(ctx).establish(reader)  # through plans: the ORM costs more than the whole read
         yield reader, load_policy(reader)
 
 

@@ -6,7 +6,8 @@ copy created is removed again when it fails. Rows are streamed in batches, so
 memory does not grow with the size of a table: PostgreSQL takes them through
 ``COPY ... FROM STDIN``, SQLite through ``executemany`` with values converted
 once into the text SQLAlchemy stores. Afterwards every table's row count is
-checked against the source's and id sequences are moved past the copied ids.
+checked against the source's, id sequences are moved past the copied ids and
+a PostgreSQL target's tables are analysed for its planner.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from sqlalchemy import JSON, Integer, Table, func, insert, select
 from sqlalchemy.engine import Connection
 
 from icrm_cli.errors import ConflictError, DatabaseError, InvalidValueError
-from icrm_cli.storage.dialect import IMMEDIATE, defer_foreign_keys, move_sequence, snapshot
+from icrm_cli.storage.dialect import (
+    IMMEDIATE,
+    defer_foreign_keys,
+    gather_statistics,
+    move_sequence,
+    snapshot,
+)
 from icrm_cli.storage.engine import Database, open_database
 from icrm_cli.storage.targets import database_url, shown, sqlite_path
 from icrm_cli.storage.types import UTCDateTime, to_utc
@@ -123,6 +130,7 @@ def _copy(source: Database, destination: Database, progress: Progress | None) ->
                 if serial_id(table):
                     move_sequence(dst, table.name)
                 copied.append(Copied(table.name, found))
+            gather_statistics(dst, [c.table for c in copied])
     return copied
 
 

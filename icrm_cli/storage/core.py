@@ -81,10 +81,19 @@ DEPARTMENT = table(
     "department",
     column("code", String),
     column("name", String),
+    column("parent", String),
+    column("head", String),
+    column("contact", String),
     column("position", Integer),
     column("active", Boolean),
 )
 SETTING = table("setting", column("key", String), column("value", JSON))
-PERSON = table("person", column("id", String), column("active", Boolean))
+PERSON = table(
+    "person",
+    column("id", String),
+    column("name", String),
+    column("department", String),
+    column("active", Boolean),
+)
 
 ALL = (REQUEST, EVENT, FEEDBACK, ESCALATION, MEETING, MEETING_DEPARTMENT, DEPARTMENT, SETTING, PERSON)

@@ -239,7 +239,9 @@ def open_database(target: str, *, upgrade: bool = True, create: bool = False) ->
     database = Database(target=shown(target), engine=engine, url=database_url(target))
     if upgrade:
         try:
-            migrations.upgrade(engine.execution_options(**{_IMMEDIATE: True}))
+            # Checked first without the write lock, so that reads do not queue behind writers.
+            if not migrations.is_current(engine):
+                migrations.upgrade(engine.execution_options(**{_IMMEDIATE: True}))
         except ProgrammingError as exc:
             engine.dispose()
             if getattr(exc.orig, "sqlstate", None) == "42501":

@@ -11,16 +11,18 @@ export fast and its memory flat.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import LargeBinary, Select, cast, func, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
-from sqlmodel import Session
 
 from icrm_cli.storage.row_batches import BATCH, RAW_KINDS, UTF8_KINDS, Batches, Field, RowStream
 
-Enrich = Callable[[Session, list[dict[str, Any]]], None]
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+Enrich = Callable[["Session", list[dict[str, Any]]], None]
 
 
 def stream_rows(

@@ -11,16 +11,19 @@ it is, and the file is as safe as its file permissions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlmodel import Session
-
-from icrm_cli.domain.access.org import AccessOrg, load_access_org
+from icrm_cli.domain.access.org import AccessOrg, load_access_org, read_access_org
 from icrm_cli.domain.access.policy import describe
 from icrm_cli.errors import NotFoundError, PermissionDeniedError
+from icrm_cli.storage.plans import Plan, Reader, first
+from icrm_cli.storage.readers import as_reader
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 BY_KEY = "icrm.by"
+LOGIN = Plan("icrm_cli.domain.org.statements:login")
 DATABASE_LOGIN = "database login"
 OS_LOGIN = "os login"
 
@@ -65,22 +68,26 @@ def _resolve(org: AccessOrg, name: str) -> str:
     return person.id if person is not None else name
 
 
-def establish(session: Session, *, asked: str | None, source: str, os_login: str) -> Identity:
-    """The identity for this session; ``source`` is ``--as`` or ``ICRM_USER`` (how ``asked`` came)."""
-    org = load_access_org(session)
-    identity = _establish(session, org, asked=asked, source=source, os_login=os_login)
-    session.info[BY_KEY] = identity.by
+def establish(executor: Session | Reader, *, asked: str | None, source: str, os_login: str) -> Identity:
+    """The identity for this transaction; ``source`` is ``--as`` or ``ICRM_USER`` (how ``asked`` came).
+
+    ``executor`` is an ORM session, whose events then record ``by``, or a plan reader (a read
+    transaction that loads no ORM: the read path on PostgreSQL).
+    """
+    if isinstance(executor, Reader):
+        return _establish(executor, read_access_org(executor), asked=asked, source=source, os_login=os_login)
+    org = load_access_org(executor)
+    identity = _establish(as_reader(executor), org, asked=asked, source=source, os_login=os_login)
+    executor.info[BY_KEY] = identity.by
     return identity
 
 
-def _establish(
-    session: Session, org: AccessOrg, *, asked: str | None, source: str, os_login: str
-) -> Identity:
-    if session.get_bind().dialect.name != "postgresql":
+def _establish(reader: Reader, org: AccessOrg, *, asked: str | None, source: str, os_login: str) -> Identity:
+    if reader.dialect != "postgresql":
         if asked:
             return Identity(_resolve(org, asked), source)
         return Identity(_resolve(org, os_login), OS_LOGIN)
-    login = str(session.execute(text("SELECT current_user")).scalar_one())
+    login = str(first(reader, LOGIN))
     me = _resolve(org, login)
     if not asked or _resolve(org, asked) == me or org.empty:  # no org yet: nobody to act for
         return Identity(me, DATABASE_LOGIN)

@@ -1,20 +1,25 @@
 """The org as the access rules see it: people, the department tree, admins, services, logins.
 
 Loaded once per session from the stored org (``org apply``) and kept in the
-session's ``info`` until the session ends.
+session's ``info`` until the session ends; a read transaction without the ORM
+(the plan read path on PostgreSQL) reads the same rows through plans.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from icrm_cli.domain.org.settings import load_settings
-from icrm_cli.storage.models import Department, Person
+from icrm_cli.storage.plans import Plan, Reader
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CACHE_KEY = "icrm.access.org"
+TREE = Plan("icrm_cli.domain.org.statements:tree")
+PEOPLE = Plan("icrm_cli.domain.org.statements:people")
 
 
 @dataclass(frozen=True)
@@ -89,29 +94,48 @@ def load_access_org(session: Session) -> AccessOrg:
     cached = session.info.get(CACHE_KEY)
     if isinstance(cached, AccessOrg):
         return cached
-    setting = load_settings(session).get("access") or {}
+    from sqlmodel import select
+
+    from icrm_cli.storage.models import Department, Person
+
+    departments = [(d.code, d.parent, d.head, d.contact, d.active) for d in session.exec(select(Department))]
+    people = [(p.id, p.name, p.department, p.active) for p in session.exec(select(Person))]
+    org = _access_org(load_settings(session), departments, people)
+    session.info[CACHE_KEY] = org
+    return org
+
+
+def read_access_org(reader: Reader) -> AccessOrg:
+    """The org for the rules from a read transaction without the ORM (not cached)."""
+    return _access_org(load_settings(reader), reader.rows(TREE), reader.rows(PEOPLE))
+
+
+def _access_org(
+    settings: dict[str, Any],
+    departments: Iterable[tuple[Any, ...]],
+    people: Iterable[tuple[Any, ...]],
+) -> AccessOrg:
+    """From the settings, ``(code, parent, head, contact, active)`` and ``(id, name, department, active)``."""
+    setting = settings.get("access") or {}
     parents: dict[str, str | None] = {}
     heads: dict[str, str | None] = {}
     contacts: dict[str, str | None] = {}
-    for dept in session.exec(select(Department)):
-        if dept.active:
-            parents[dept.code] = dept.parent
-            heads[dept.code] = dept.head
-            contacts[dept.code] = dept.contact
-    people = {p.id: Member(p.id, p.name, p.department, bool(p.active)) for p in session.exec(select(Person))}
-    org = AccessOrg(
+    for code, parent, head, contact, active in departments:
+        if active:
+            parents[code] = parent
+            heads[code] = head
+            contacts[code] = contact
+    return AccessOrg(
         mode=str(setting.get("mode") or "enforced"),
         declared=bool(setting.get("declared", False)),
         admins=frozenset(_admins(setting, parents, heads)),
         services=frozenset(setting.get("services") or ()),
         logins=dict(setting.get("logins") or {}),
-        people=people,
+        people={ident: Member(ident, name, dept, bool(active)) for ident, name, dept, active in people},
         parents=parents,
         heads=heads,
         contacts=contacts,
     )
-    session.info[CACHE_KEY] = org
-    return org
 
 
 def forget(session: Session) -> None:

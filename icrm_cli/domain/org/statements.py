@@ -1,4 +1,5 @@
-"""Org reads: the stored settings (the policy), the departments, whether a code or person id exists."""
+"""Org reads: the stored settings (the policy), the departments, whether a code or person id exists,
+and what the access rules need (the tree, the people, the database login)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,19 @@ def any_department() -> Any:
 def person_id() -> Any:
     """The id when ``:person`` is exactly one (ids are compared exactly)."""
     return select(PERSON.c.id).where(PERSON.c.id == bindparam("person"))
+
+
+def tree() -> Any:
+    """Every department with its place in the tree: code, parent, head, contact, active."""
+    return select(D.code, D.parent, D.head, D.contact, D.active)
+
+
+def people() -> Any:
+    """Every person: id, name, department, active."""
+    P = PERSON.c
+    return select(P.id, P.name, P.department, P.active)
+
+
+def login() -> Any:
+    """The database login (PostgreSQL's ``current_user``)."""
+    return select(func.current_user())
