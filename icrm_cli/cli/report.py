@@ -112,6 +112,7 @@ def export(
     output: OutputOpt = None,
 ) -> None:
     """Stream a whole table as CSV (JSON keys as header) or a JSON array, for spreadsheets."""
+    from icrm_cli.cli.export_helper import export_rest
     from icrm_cli.domain.report.export import open_export
     from icrm_cli.output.report_export import write_export
 
@@ -123,8 +124,13 @@ def export(
         opts = output_options(policy, fmt, output, excel)
         try:
             viewer = state(ctx).who  # who gave a score shows only to their department and admins
-            with open_export(reader, name, now=clock.now(), since=start, until=end, viewer=viewer) as data:
-                write_export(data.keys, data.kinds, data.batches, opts, total=data.total, label=table)
+            with (
+                open_export(reader, name, now=clock.now(), since=start, until=end, viewer=viewer) as data,
+                export_rest(data, opts.fmt, clock, opts.output) as rest,  # a helper writes the second half
+            ):
+                write_export(
+                    data.keys, data.kinds, data.batches, opts, total=data.total, label=table, rest=rest
+                )
         except BrokenPipeError:  # `icrm report export ... | head`: the reader has seen enough
             import os
             import sys

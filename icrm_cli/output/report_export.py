@@ -17,15 +17,16 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
-from typing import Any, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
 from icrm_cli.output.columnar import CsvColumns, JsonColumns, TimeText
 from icrm_cli.output.progress import progress_bar, stderr_is_terminal
 from icrm_cli.output.shapes import OutputOptions
 from icrm_cli.output.sink import open_sink
 from icrm_cli.safe_text import json_safe, visible_utf8
+from icrm_cli.timeutil import Clock
 
-__all__ = ["TimeText", "write_export"]
+__all__ = ["Rest", "TimeText", "write_export", "write_part"]
 
 
 def write_export(
@@ -36,12 +37,15 @@ def write_export(
     *,
     total: Callable[[], int] | None = None,
     label: str = "export",
+    rest: Rest | None = None,
 ) -> int:
     """Write batches of rows as CSV or a JSON array; returns how many rows were written.
 
     The one streaming writer behind `report export` and `request list --format csv|json`.
     Batches that can deliver text as UTF-8 bytes (``utf8_text()``, see
-    :class:`icrm_cli.storage.row_stream.Batches`) are asked to for CSV.
+    :class:`icrm_cli.storage.row_stream.Batches`) are asked to for CSV; call it before
+    splitting them. ``rest``: the rows after ``batches``, written by a helper process
+    (:func:`write_part`) or read here.
     """
     to_file = opts.output is not None and str(opts.output) != "-"
     enabled = to_file and total is not None and stderr_is_terminal()
@@ -56,13 +60,76 @@ def write_export(
 
         with _no_cycle_collection():
             if opts.fmt == "json":
-                count = _write_json(keys, JsonColumns(kinds, opts.clock), batches, opts, tick)
+                count = _write_json(keys, JsonColumns(kinds, opts.clock), batches, opts, tick, rest)
             else:
                 utf8_text = getattr(batches, "utf8_text", None)
                 if callable(utf8_text):
                     utf8_text()  # text as the UTF-8 bytes the file holds: no decoding, no encoding
-                count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick)
+                count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick, rest)
     return count
+
+
+class Rest(Protocol):
+    """The rows after the first part of an export: written by a helper process, or read here."""
+
+    def written(self) -> tuple[BinaryIO, int] | None:
+        """The helper's finished output (:func:`write_part`) and its row count, or None when
+        :meth:`batches` must be written here instead."""
+        ...
+
+    def batches(self) -> Iterable[Sequence[Sequence[Any]]]:
+        """The rest of the rows, read in this process."""
+        ...
+
+
+def write_part(
+    fmt: str,
+    keys: Sequence[str],
+    kinds: Sequence[str],
+    batches: Iterable[Sequence[Sequence[Any]]],
+    clock: Clock,
+    out: BinaryIO,
+) -> int:
+    """In a helper process: the rows of the rest of an export, as UTF-8 bytes that follow the first
+    part's rows (no header, no brackets; JSON objects joined by ``,``); returns how many."""
+    count = 0
+    with _no_cycle_collection():
+        if fmt == "json":
+            columns = JsonColumns(kinds, clock)
+            encode = json.JSONEncoder(ensure_ascii=False).encode
+            for batch in batches:
+                if batch:
+                    out.write((",\n  " if count else "").encode())
+                    out.write(_json_objects(keys, columns, encode, batch).encode())
+                    count += len(batch)
+        else:
+            csv_columns = CsvColumns(kinds, clock)
+            for batch in batches:
+                if batch:
+                    out.write(_csv_lines(csv_columns, batch))
+                    out.write(b"\r\n")
+                    count += len(batch)
+    return count
+
+
+def _json_objects(
+    keys: Sequence[str], columns: JsonColumns, encode: Callable[[Any], str], batch: Sequence[Sequence[Any]]
+) -> str:
+    objects = map(dict, map(zip, repeat(keys), zip(*columns.convert(batch), strict=True)))
+    return json_safe(",\n  ".join(map(encode, objects)))
+
+
+def _csv_lines(columns: CsvColumns, batch: Sequence[Sequence[Any]]) -> bytes:
+    return visible_utf8(b"\r\n".join(map(b",".join, zip(*columns.convert(batch), strict=True))))
+
+
+def _copy(source: BinaryIO, write: Callable[[bytes], object]) -> None:
+    """Append a helper's output; each piece ends at a line end, so never inside a character."""
+    while chunk := source.read(_CHUNK):
+        write(chunk + source.readline())
+
+
+_CHUNK = 1 << 20
 
 
 def _write_json(
@@ -71,18 +138,32 @@ def _write_json(
     batches: Iterable[Sequence[Sequence[Any]]],
     opts: OutputOptions,
     tick: Callable[[int], None],
+    rest: Rest | None,
 ) -> int:
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
     count = 0
     with open_sink(opts.output) as stream:
         stream.write("[")
-        for batch in batches:
-            if batch:
-                objects = map(dict, map(zip, repeat(keys), zip(*columns.convert(batch), strict=True)))
+
+        def write_batches(parts: Iterable[Sequence[Sequence[Any]]]) -> None:
+            nonlocal count
+            for batch in parts:
+                if batch:
+                    stream.write("\n  " if count == 0 else ",\n  ")
+                    stream.write(_json_objects(keys, columns, encode, batch))
+                    count += len(batch)
+                    tick(count)
+
+        write_batches(batches)
+        done = rest.written() if rest is not None else None
+        if done is not None:
+            if done[1]:
                 stream.write("\n  " if count == 0 else ",\n  ")
-                stream.write(json_safe(",\n  ".join(map(encode, objects))))
-                count += len(batch)
+                _copy(done[0], _byte_writer(stream))
+                count += done[1]
                 tick(count)
+        elif rest is not None:
+            write_batches(rest.batches())
         stream.write("\n]\n" if count else "]\n")
     return count
 
@@ -93,17 +174,30 @@ def _write_csv(
     batches: Iterable[Sequence[Sequence[Any]]],
     opts: OutputOptions,
     tick: Callable[[int], None],
+    rest: Rest | None,
 ) -> int:
     count = 0
     with open_sink(opts.output, bom=opts.excel, newline="") as stream:
         csv.writer(stream, lineterminator="\r\n").writerow(keys)  # after the BOM, if any
         write = _byte_writer(stream)
-        for batch in batches:
-            if batch:
-                write(visible_utf8(b"\r\n".join(map(b",".join, zip(*columns.convert(batch), strict=True)))))
-                write(b"\r\n")
-                count += len(batch)
-                tick(count)
+
+        def write_batches(parts: Iterable[Sequence[Sequence[Any]]]) -> None:
+            nonlocal count
+            for batch in parts:
+                if batch:
+                    write(_csv_lines(columns, batch))
+                    write(b"\r\n")
+                    count += len(batch)
+                    tick(count)
+
+        write_batches(batches)
+        done = rest.written() if rest is not None else None
+        if done is not None:
+            _copy(done[0], write)
+            count += done[1]
+            tick(count)
+        elif rest is not None:
+            write_batches(rest.batches())
     return count
 
 

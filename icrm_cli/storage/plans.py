@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from icrm_cli.storage.split_scan import SplitScan
+
 BATCH = 5000
 
 
@@ -98,6 +100,11 @@ class Reader(Protocol):
         """The result rows in lists of ``size``, for the export writers. The SQLite reader converts
         nothing here; plans read this way select their columns untyped (see ``row_stream.select_fields``),
         so the SQLAlchemy reader hands over the driver's values too."""
+        ...
+
+    def split(self, plan: SelectPlan, params: Mapping[str, Any] | None, rows: int) -> SplitScan | None:
+        """The rows of ``plan`` (ordered, without a limit) as a scan two processes share (about
+        ``rows`` of them), or None where that cannot be done (another database)."""
         ...
 
     def session(self) -> AbstractContextManager[Session]:

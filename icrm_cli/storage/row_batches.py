@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from icrm_cli.storage.split_scan import SplitScan
 
 BATCH = 5000
 # Kinds selected as the driver's raw value; the writer converts them.
@@ -31,7 +34,7 @@ class Field:
     expression: Any
 
 
-class Batches(Iterator[list[Sequence[Any]]]):
+class Batches(Iterator[Sequence[Sequence[Any]]]):
     """Batches of rows, read from the cursor as they are consumed.
 
     :meth:`utf8_text`, called before the first batch, asks for text, time and
@@ -40,11 +43,17 @@ class Batches(Iterator[list[Sequence[Any]]]):
     does that here; other databases deliver the usual values.
     """
 
-    def __init__(self, produce: Callable[[bool], Iterator[list[Sequence[Any]]]], can_utf8: bool) -> None:
+    def __init__(
+        self,
+        produce: Callable[[bool], Iterator[list[Sequence[Any]]]],
+        can_utf8: bool,
+        split: Callable[[bool, int], SplitScan | None] | None = None,
+    ) -> None:
         self._produce = produce
         self._can_utf8 = can_utf8
+        self._split = split
         self._utf8 = False
-        self._rows: Iterator[list[Sequence[Any]]] | None = None
+        self._rows: Iterator[Sequence[Sequence[Any]]] | None = None
 
     def utf8_text(self) -> bool:
         """Text columns as UTF-8 bytes from here on; True if the driver does that."""
@@ -52,7 +61,23 @@ class Batches(Iterator[list[Sequence[Any]]]):
             self._utf8 = True
         return self._utf8
 
-    def __next__(self) -> list[Sequence[Any]]:
+    @property
+    def can_split(self) -> bool:
+        """Whether :meth:`split` may give a scan: rows from a plan on SQLite, none read yet."""
+        return self._split is not None and self._rows is None
+
+    def split(self, rows: int) -> SplitScan | None:
+        """Read in two parts on one snapshot (:mod:`icrm_cli.storage.split_scan`), for about ``rows``
+        rows: from here on these batches are the first part, the scan returned reads the rest. None
+        when the rows cannot be read that way, or reading has begun; called after :meth:`utf8_text`."""
+        if self._rows is not None or self._split is None:
+            return None
+        scan = self._split(self._utf8, rows)
+        if scan is not None:
+            self._rows = scan.first()
+        return scan
+
+    def __next__(self) -> Sequence[Sequence[Any]]:
         if self._rows is None:
             self._rows = self._produce(self._utf8)
         return next(self._rows)

@@ -50,6 +50,9 @@ class SqlAlchemyReader:
         result = self.executor.execute(statement, dict(params or {}))
         yield from result.partitions()
 
+    def split(self, plan: SelectPlan, params: Mapping[str, Any] | None, rows: int) -> None:
+        """Never: other databases are read by one process (see :mod:`icrm_cli.storage.split_scan`)."""
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         from sqlmodel import Session

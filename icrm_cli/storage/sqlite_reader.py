@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error
 from icrm_cli.storage.plans import BATCH, Compiled, Plan, SelectPlan
 from icrm_cli.storage.schema_names import RECORD_TABLE, check_not_newer, shipped_names
+from icrm_cli.storage.split_scan import SplitScan, open_split
 from icrm_cli.storage.sqlite_values import read_time, stored_time
 
 if TYPE_CHECKING:
@@ -211,6 +212,17 @@ class SqliteReader:
         cursor = self._execute(plan, params)
         while batch := cursor.fetchmany(size):
             yield batch
+
+    def split(self, plan: SelectPlan, params: Mapping[str, Any] | None, rows: int) -> SplitScan | None:
+        """The rows of ``plan`` (ordered, without a limit) in two parts on one snapshot, for an export
+        written by two processes; None for a plan with a limit or a file without a name."""
+        if plan.limit or plan.order is None:
+            return None
+        files = {row[1]: row[2] for row in self.connection.execute("PRAGMA database_list")}
+        if not files.get("main"):
+            return None
+        sql, bound = bind(self.compiled(plan), params)
+        return open_split(files["main"], sql, bound, rows)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

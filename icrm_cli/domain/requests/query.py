@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from icrm_cli.storage.models import Request
+    from icrm_cli.storage.split_scan import SplitScan
 
 REQUEST_KEYS = (
     "id",
@@ -274,8 +275,14 @@ def request_rows(
         for batch in reader.batches(_plan(mode, names, filt, keys), params):
             yield list(batch)
 
+    def split(utf8: bool, rows: int) -> SplitScan | None:
+        return reader.split(_plan("utf8" if utf8 else "raw", names, filt, keys), params, rows)
+
     kinds = [field_kind(key) for key in keys]
-    return RowStream(list(keys), kinds, total, Batches(batches, can_utf8=reader.dialect == "sqlite"))
+    sqlite = reader.dialect == "sqlite"
+    return RowStream(
+        list(keys), kinds, total, Batches(batches, can_utf8=sqlite, split=split if sqlite else None)
+    )
 
 
 def _edit(detail: dict[str, Any] | None) -> dict[str, Any]:

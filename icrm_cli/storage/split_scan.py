@@ -1,0 +1,150 @@
+"""One query's rows read by two processes on one SQLite snapshot: a big export on two cores.
+
+This process reads the rows before a split point, a helper process those after it
+(``LIMIT``/``OFFSET`` on the same ordered query, so together they are the rows of one
+run, in order). Both must read the same snapshot, and SQLite cannot hand one from a
+connection to another. So a *watcher* connection notes ``PRAGMA data_version`` first;
+then this process begins its read, the helper begins its own (:func:`read_part` calls
+``ready``), and the watcher asks again (:meth:`SplitScan.same_snapshot`). The value
+changes when any other connection commits (or checkpoints) in between; unchanged, both
+reads began on the same database. Changed, the caller reads the rest here instead
+(:meth:`SplitScan.rest`), on this process's snapshot: a busy database costs speed, never
+a mixed export.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error
+from icrm_cli.storage.plans import BATCH
+
+Batch = Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a helper needs to read the rows after the split point; travels as JSON."""
+
+    path: str
+    sql: str  # the ordered query, ending in LIMIT -1 OFFSET :split_offset
+    params: dict[str, Any]
+
+    def to_json(self) -> str:
+        return json.dumps({"path": self.path, "sql": self.sql, "params": self.params})
+
+    @classmethod
+    def from_json(cls, text: str) -> Part:
+        found = json.loads(text)
+        return cls(path=str(found["path"]), sql=str(found["sql"]), params=dict(found["params"]))
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+def _data_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _begin_snapshot(connection: sqlite3.Connection) -> None:
+    """Begin a read transaction and fix its snapshot now: its first read does."""
+    connection.execute("BEGIN")
+    connection.execute("SELECT count(*) FROM sqlite_master").fetchall()
+
+
+def _batches(cursor: sqlite3.Cursor, size: int) -> Iterator[Batch]:
+    while batch := cursor.fetchmany(size):
+        yield batch
+
+
+class SplitScan:
+    """The rows of an ordered query in two parts: :meth:`first` here, :meth:`rest_part` for a helper."""
+
+    def __init__(self, path: str, sql: str, params: Mapping[str, Any], offset: int) -> None:
+        self.path = path
+        self.sql = sql
+        self.params = dict(params)
+        self.offset = offset
+        self._watcher: sqlite3.Connection | None = None
+        self._connection: sqlite3.Connection | None = None
+        try:
+            self._watcher = _connect(path)
+            self._version = _data_version(self._watcher)
+            self._connection = _connect(path)
+            _begin_snapshot(self._connection)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise driver_error(exc, path) from None
+
+    def first(self, size: int = BATCH) -> Iterator[Batch]:
+        """The rows before the split point, on this process's snapshot."""
+        return self._run(f"{self.sql} LIMIT :split_offset", size)
+
+    def rest(self, size: int = BATCH) -> Iterator[Batch]:
+        """The rows after the split point on this process's snapshot: when no helper could read them."""
+        return self._run(f"{self.sql} LIMIT -1 OFFSET :split_offset", size)
+
+    def rest_part(self) -> Part:
+        """The rows after the split point, for a helper process (:func:`read_part`)."""
+        params = {**self.params, "split_offset": self.offset}
+        return Part(path=self.path, sql=f"{self.sql} LIMIT -1 OFFSET :split_offset", params=params)
+
+    def same_snapshot(self) -> bool:
+        """True when no other connection committed since this scan began: a helper whose read began
+        in the meantime (and has said so) reads the same database as :meth:`first`."""
+        try:
+            return self._watcher is not None and _data_version(self._watcher) == self._version
+        except sqlite3.DatabaseError:
+            return False
+
+    def _run(self, sql: str, size: int) -> Iterator[Batch]:
+        if self._connection is None:
+            raise RuntimeError("the split scan is closed")
+        try:
+            cursor = self._connection.execute(sql, {**self.params, "split_offset": self.offset})
+        except sqlite3.DatabaseError as exc:
+            raise driver_error(exc, self.path) from None
+        return _batches(cursor, size)
+
+    def close(self) -> None:
+        for connection in (self._connection, self._watcher):
+            if connection is not None:
+                connection.close()
+        self._connection = self._watcher = None
+
+
+def open_split(path: str | Path, sql: str, params: Mapping[str, Any], rows: int) -> SplitScan | None:
+    """A scan of the ordered query ``sql`` (no LIMIT of its own) split after half of about ``rows``
+    rows; None when its parameters cannot travel to a helper as JSON.
+
+    Any split point gives the same rows: ``rows`` need not be exact.
+    """
+    try:
+        json.dumps(dict(params))
+    except (TypeError, ValueError):
+        return None
+    return SplitScan(str(path), sql, params, max(1, rows // 2))
+
+
+def read_part(part: Part, ready: Callable[[], None], size: int = BATCH) -> Iterator[Batch]:
+    """In the helper: the rows of ``part``, in batches; ``ready`` is called once the read has begun
+    (its snapshot fixed), before the first batch is handed on."""
+    connection = _connect(part.path)
+    try:
+        try:
+            _begin_snapshot(connection)
+            ready()
+            cursor = connection.execute(part.sql, part.params)
+        except sqlite3.DatabaseError as exc:
+            raise driver_error(exc, part.path) from None
+        yield from _batches(cursor, size)
+    finally:
+        connection.close()
