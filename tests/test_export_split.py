@@ -137,6 +137,25 @@ def test_a_file_output_keeps_no_helper_file(
     assert target.read_bytes() == _serial(cli, monkeypatch)
 
 
+def test_the_helper_runs_icrm_not_the_working_directory(
+    cli: Cli,
+    splitting: list[tuple[bytes, int] | None],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A folder named icrm_cli where the export runs is not the helper's code."""
+    planted = tmp_path / "planted"
+    (planted / "icrm_cli" / "cli").mkdir(parents=True)
+    marker = tmp_path / "ran"
+    code = f"open({str(marker)!r}, 'w').close()\n"
+    for name in ("icrm_cli/__init__.py", "icrm_cli/cli/__init__.py", "icrm_cli/cli/export_helper.py"):
+        (planted / name).write_text(code, encoding="utf-8")
+    monkeypatch.chdir(planted)
+    exported = _export(cli)
+    assert not marker.exists()
+    assert splitting[0] is not None and exported.endswith(splitting[0][0])
+
+
 def _commit_between(history: Path) -> Callable[[], None]:
     def change() -> None:
         with sqlite3.connect(history) as other:

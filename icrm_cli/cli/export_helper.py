@@ -110,8 +110,12 @@ class _HelperRest:
 
     def _start(self, spec: dict[str, Any], out: BinaryIO) -> subprocess.Popen[bytes]:
         debug = os.environ.get("ICRM_DEBUG", "") not in ("", "0")
+        # The modules this process runs, not whatever a folder named icrm_cli in the working
+        # directory holds: -P keeps the working directory off the path, PYTHONPATH gives ours.
+        paths = [str(Path(entry).absolute()) for entry in sys.path if isinstance(entry, str) and entry]
         process = subprocess.Popen(
-            [sys.executable, "-m", "icrm_cli.cli.export_helper"],
+            [sys.executable, "-P", "-m", "icrm_cli.cli.export_helper"],
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None if debug else subprocess.DEVNULL,
