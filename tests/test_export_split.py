@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from icrm_cli.cli import export_helper
+from icrm_cli.storage import split_scan
 from icrm_cli.storage.split_scan import SplitScan, open_split
 from tests.conftest import Cli, new_request
 
@@ -223,6 +224,19 @@ def test_a_missing_interpreter_is_no_error(
     before = _serial(cli, monkeypatch)
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
     assert _export(cli) == before
+
+
+def test_a_second_connection_that_fails_leaves_one_process(
+    cli: Cli, splitting: list[tuple[bytes, int] | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _serial(cli, monkeypatch)
+
+    def no_more_files(path: str) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(split_scan, "_connect", no_more_files)  # as when out of file descriptors
+    assert _export(cli) == before
+    assert splitting == []  # no helper was started
 
 
 def test_small_exports_and_other_tables_stay_in_one_process(

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from icrm_cli.errors import DatabaseError
 from icrm_cli.output.report_export import Rest
 from icrm_cli.storage.row_batches import RowStream
 from icrm_cli.storage.split_scan import Part, SplitScan
@@ -73,7 +74,10 @@ def export_rest(data: RowStream, fmt: str, clock: Clock, output: Path | None = N
         return
     if fmt == "csv":
         data.batches.utf8_text()  # as the CSV writer would ask: both halves read the same way
-    scan = data.batches.split(rows)
+    try:
+        scan = data.batches.split(rows)
+    except DatabaseError:  # the file would not open a second time: one process reads it all
+        scan = None
     if scan is None:
         yield None
         return
