@@ -12,19 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from icrm_cli.domain.inbox.sections import SECTIONS  # the digest's sections are the inbox's
 from icrm_cli.domain.notify.collect import Item, Recipient
 from icrm_cli.timeutil import Clock
 
-SECTIONS = (
-    "to_acknowledge",
-    "overdue",
-    "due_soon",
-    "to_confirm",
-    "complaints",
-    "escalations",
-    "meetings",
-    "actions",
-)
 # A request shows in one section only: the first of these that it has.
 REQUEST_ORDER = ("overdue", "due_soon", "to_acknowledge", "to_confirm", "actions")
 MAX_LINES = 20  # per section; the rest is "and N more"
