@@ -352,11 +352,36 @@ def _filtered_base() -> Any:
     return select(REQUEST.c.id).where(REQUEST.c.id > 0)
 
 
+def _ordered_base() -> Any:
+    from icrm_cli.storage.core import REQUEST
+
+    return select(REQUEST.c.id).order_by(REQUEST.c.id)
+
+
+def _grouped_base() -> Any:
+    from icrm_cli.storage.core import REQUEST
+
+    return select(REQUEST.c.status).group_by(REQUEST.c.status)
+
+
+def _limited_base() -> Any:
+    from icrm_cli.storage.core import REQUEST
+
+    return select(REQUEST.c.id).limit(5)
+
+
+def _offset_base() -> Any:
+    from icrm_cli.storage.core import REQUEST
+
+    return select(REQUEST.c.id).offset(5)
+
+
 def test_parts_the_light_reader_cannot_put_together_are_refused_when_compiled() -> None:
     with pytest.raises(ValueError, match="quoted text"):
         compile_plan(Plan(f"{__name__}:_titled", ("see",)), "where")
-    with pytest.raises(ValueError, match="must be a SELECT without WHERE"):
-        compile_plan(Plan(f"{__name__}:_filtered_base"), "base")
+    for base in ("_filtered_base", "_ordered_base", "_grouped_base", "_limited_base", "_offset_base"):
+        with pytest.raises(ValueError, match="must be a SELECT without WHERE"):
+            compile_plan(Plan(f"{__name__}:{base}"), "base")
     with pytest.raises(TypeError, match="tuple IN"):
         bind(Compiled(sql="SELECT 1 WHERE (a, b) IN (__[POSTCOMPILE_pairs])"), {"pairs": [(1, 2)]})
 

@@ -15,6 +15,11 @@ silently on an upgrade (see issue 11). This test reads every Python file of
   module of those libraries.
 
 Dunder names (``__version__``, ``__name__``) are not private.
+
+icrm's own code (``icrm_cli/``) also reads no private attribute of any object but
+``self`` and ``cls`` (``select._order_by_clauses`` is a library's internal state),
+except the names libraries document as public despite the underscore
+(``Row._mapping``, a named tuple's ``_asdict``, ``os._exit``).
 """
 
 from __future__ import annotations
@@ -130,6 +135,22 @@ def findings(source: str) -> list[tuple[int, str]]:
     return finder.found
 
 
+# Public names that start with an underscore (so as not to clash with column or field names).
+PUBLIC_UNDERSCORE = frozenset({"_mapping", "_asdict", "_fields", "_replace", "_make", "_exit"})
+
+
+def private_attributes(source: str) -> list[tuple[int, str]]:
+    """Reads of a private attribute of anything but ``self`` or ``cls``."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute) or not _private(node.attr) or node.attr in PUBLIC_UNDERSCORE:
+            continue
+        if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+            continue
+        found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
 def _files() -> Iterator[Path]:
     for folder in SCANNED:
         yield from sorted((ROOT / folder).rglob("*.py"))
@@ -147,6 +168,22 @@ def test_the_scan_sees_the_code() -> None:
 def test_no_private_framework_api(path: Path) -> None:
     found = findings(path.read_text(encoding="utf-8"))
     assert not found, "\n".join(f"{path.relative_to(ROOT)}:{line}: {what}" for line, what in found)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in FILES if path.relative_to(ROOT).parts[0] == "icrm_cli"],
+    ids=lambda path: path.relative_to(ROOT).as_posix(),
+)
+def test_no_private_state_of_other_objects(path: Path) -> None:
+    found = private_attributes(path.read_text(encoding="utf-8"))
+    assert not found, "\n".join(f"{path.relative_to(ROOT)}:{line}: {what}" for line, what in found)
+
+
+def test_the_attribute_scan_flags_and_allows() -> None:
+    assert private_attributes("bare = not built._order_by_clauses")
+    assert private_attributes("limit = select(t)._limit_clause")
+    assert not private_attributes("self._rows = None\nrow._mapping\nos._exit(0)\ncls._cache")
 
 
 @pytest.mark.parametrize(

@@ -66,14 +66,10 @@ def _own_names(sql: str, constants: dict[str, Any], prefix: str) -> Compiled:
 
 def _check_base(plan: Plan, built: Any) -> None:
     """A select plan's base gets WHERE, ORDER BY and LIMIT appended: it must be a bare SELECT."""
-    bare = (
-        isinstance(built, Select)
-        and built.whereclause is None
-        and not built._group_by_clauses
-        and not built._order_by_clauses
-        and built._limit_clause is None
-        and built._offset_clause is None
-    )
+    bare = isinstance(built, Select) and built.whereclause is None
+    if bare:  # the same text once GROUP BY, ORDER BY, LIMIT and OFFSET are reset: there were none
+        reset = built.group_by(None).order_by(None).limit(None).offset(None)
+        bare = str(reset.compile(dialect=DIALECT)) == str(built.compile(dialect=DIALECT))
     if not bare:
         raise ValueError(
             f"{plan.key}: the base of a select plan must be a SELECT without WHERE, "
