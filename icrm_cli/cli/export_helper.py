@@ -2,7 +2,8 @@
 
 `report export` of many rows spends its time fetching rows through Python's ``sqlite3`` and
 turning them into CSV or JSON, one core's work. From :data:`MIN_ROWS` rows on, on a
-machine with two cores or more, :func:`export_rest` splits the read
+machine with two cores or more, :func:`export_rest` splits the read (every table whose rows
+come from the driver's cursor: all but meetings)
 (:mod:`icrm_cli.storage.split_scan`): a helper, ``python -m icrm_cli.cli.export_helper``,
 reads the rows after the split point on the same snapshot and writes them
 (:func:`icrm_cli.output.report_export.write_part`) to an unnamed temporary file (mode

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Select
@@ -91,9 +92,15 @@ def compile_plan(plan: Plan, part: str = "statement") -> Compiled:
     if part == "where":
         compiled = built.self_group(against=operators.and_).compile(dialect=DIALECT)
         return _own_names(compiled.string, _constants(compiled), prefix)
-    compiled = built.compile(dialect=DIALECT)
     kinds = tuple(_kind(column.type) for column in built.selected_columns)
-    return Compiled(sql=compiled.string, constants=_constants(compiled), kinds=kinds)
+    return replace(compile_statement(built), kinds=kinds)
+
+
+def compile_statement(statement: Any) -> Compiled:
+    """The SQLite text of a statement and the values bound into it, in stored form (its result
+    columns are not converted: for statements whose rows are read as the driver gives them)."""
+    compiled = statement.compile(dialect=DIALECT)
+    return Compiled(sql=compiled.string, constants=_constants(compiled))
 
 
 def shipped(modules: Sequence[str]) -> list[tuple[Plan, str]]:

@@ -11,6 +11,7 @@ export fast and its memory flat.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import LargeBinary, Select, cast, func, select, type_coerce
@@ -18,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
 from icrm_cli.storage.row_batches import BATCH, RAW_KINDS, UTF8_KINDS, Batches, Field, RowStream
+from icrm_cli.storage.split_scan import SplitScan, open_split
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -61,8 +63,20 @@ def stream_rows(
             enrich(session, dicts)
             yield [tuple(item[f.key] for f in fields) for item in dicts]
 
+    def split(utf8: bool, rows: int) -> SplitScan | None:
+        """The rows in two parts on one snapshot (the driver's cursor path on a SQLite file only)."""
+        path = session.get_bind().engine.url.database
+        if limit is not None or not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        from icrm_cli.storage.plan_compiler import compile_statement
+        from icrm_cli.storage.sqlite_reader import bind
+
+        sql, params = bind(compile_statement(select_fields(fields, where, order_by, None, utf8=utf8)), None)
+        return open_split(Path(path).absolute(), sql, params, rows)
+
     keys, kinds = [f.key for f in fields], [f.kind for f in fields]
-    return RowStream(keys, kinds, total, Batches(batches, can_utf8=raw_cursor))
+    batches_ = Batches(batches, can_utf8=raw_cursor, split=split if raw_cursor else None)
+    return RowStream(keys, kinds, total, batches_)
 
 
 def select_fields(

@@ -80,6 +80,8 @@ class SplitScan:
             self._version = _data_version(self._watcher)
             self._connection = _connect(path)
             _begin_snapshot(self._connection)
+            # Compiled with every parameter it needs (nothing runs): else a clear error now.
+            self._connection.execute(f"EXPLAIN {sql} LIMIT :split_offset", self._bound()).fetchall()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise driver_error(exc, path) from None
@@ -94,8 +96,7 @@ class SplitScan:
 
     def rest_part(self) -> Part:
         """The rows after the split point, for a helper process (:func:`read_part`)."""
-        params = {**self.params, "split_offset": self.offset}
-        return Part(path=self.path, sql=f"{self.sql} LIMIT -1 OFFSET :split_offset", params=params)
+        return Part(path=self.path, sql=f"{self.sql} LIMIT -1 OFFSET :split_offset", params=self._bound())
 
     def same_snapshot(self) -> bool:
         """True when no other connection committed since this scan began: a helper whose read began
@@ -105,11 +106,14 @@ class SplitScan:
         except sqlite3.DatabaseError:
             return False
 
+    def _bound(self) -> dict[str, Any]:
+        return {**self.params, "split_offset": self.offset}
+
     def _run(self, sql: str, size: int) -> Iterator[Batch]:
         if self._connection is None:
             raise RuntimeError("the split scan is closed")
         try:
-            cursor = self._connection.execute(sql, {**self.params, "split_offset": self.offset})
+            cursor = self._connection.execute(sql, self._bound())
         except sqlite3.DatabaseError as exc:
             raise driver_error(exc, self.path) from None
         return _batches(cursor, size)
