@@ -99,7 +99,7 @@ def _serial(cli: Cli, monkeypatch: pytest.MonkeyPatch, *args: str) -> bytes:
         return _export(cli, *args)
 
 
-@pytest.mark.parametrize("args", [(), ("--format", "json"), ("--excel",), ("--since", "2026-10-01")])
+@pytest.mark.parametrize("args", [(), ("--format", "json"), ("--excel",)])
 def test_two_processes_write_what_one_writes(
     cli: Cli,
     splitting: list[tuple[bytes, int] | None],
@@ -285,6 +285,14 @@ def test_meetings_stay_in_one_process(cli: Cli, splitting: list[tuple[bytes, int
     assert splitting == []
 
 
+def test_a_requests_export_over_a_range_stays_in_one_process(
+    cli: Cli, splitting: list[tuple[bytes, int] | None]
+) -> None:
+    """Its rows are found by creation time, then sorted by number: each process would sort them all."""
+    assert _export(cli, "--since", "2026-10-01").count(b"\r\n") > 100
+    assert splitting == []
+
+
 def test_one_core_stays_in_one_process(
     cli: Cli,
     splitting: list[tuple[bytes, int] | None],
@@ -323,6 +331,15 @@ def test_same_snapshot_notices_a_commit_and_the_scan_keeps_its_own(scan: SplitSc
     assert not scan.same_snapshot()
     titles = [row[1] for batch in scan.rest() for row in batch]
     assert "后来改的" not in titles  # still the snapshot the scan began on
+
+
+def test_an_order_no_index_gives_means_no_split(history: Path) -> None:
+    """Each process would compute and sort every row: two would be slower than one."""
+    assert open_split(history, "SELECT id, title FROM request ORDER BY length(title), id", {}, 9) is None
+    assert open_split(history, "SELECT id FROM request ORDER BY due_at, id", {}, 9) is None
+    indexed = open_split(history, "SELECT id FROM request ORDER BY created_at, id", {}, 9)
+    assert indexed is not None
+    indexed.close()
 
 
 def test_parameters_that_cannot_travel_mean_no_split(history: Path) -> None:

@@ -86,6 +86,20 @@ class SplitScan:
             self.close()
             raise driver_error(exc, path) from None
 
+    def sorts_everything(self) -> bool:
+        """Whether the order needs a sort of all rows (no index gives it): then each process would
+        compute and sort every row, the helper only to skip the first part, and two are slower
+        than one. (``EXPLAIN QUERY PLAN`` says so in words; should they change, a split that
+        does not pay still writes the same rows.)"""
+        if self._connection is None:
+            raise RuntimeError("the split scan is closed")
+        try:
+            plan = self._connection.execute(f"EXPLAIN QUERY PLAN {self.sql}", self.params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise driver_error(exc, self.path) from None
+        steps = [str(row[-1]).upper() for row in plan]
+        return any("TEMP B-TREE" in step and "ORDER BY" in step for step in steps)
+
     def first(self, size: int = BATCH) -> Iterator[Batch]:
         """The rows before the split point, on this process's snapshot."""
         return self._run(f"{self.sql} LIMIT :split_offset", size)
@@ -135,7 +149,16 @@ def open_split(path: str | Path, sql: str, params: Mapping[str, Any], rows: int)
         json.dumps(dict(params))
     except (TypeError, ValueError):
         return None
-    return SplitScan(str(path), sql, params, max(1, rows // 2))
+    scan = SplitScan(str(path), sql, params, max(1, rows // 2))
+    try:
+        sorted_here = scan.sorts_everything()
+    except BaseException:
+        scan.close()
+        raise
+    if sorted_here:
+        scan.close()
+        return None
+    return scan
 
 
 def read_part(part: Part, ready: Callable[[], None], size: int = BATCH) -> Iterator[Batch]:
