@@ -8,6 +8,7 @@ that lands between the two reads makes this process read the rest itself.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import stat
@@ -21,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from icrm_cli.cli import export_helper
+from icrm_cli.output import report_export
 from icrm_cli.storage import split_scan
 from icrm_cli.storage.split_scan import SplitScan, open_split
 from tests.conftest import Cli, new_request
@@ -188,34 +190,160 @@ def test_a_commit_between_the_two_reads_leaves_the_rest_to_this_process(
     assert "后来改的".encode() in _serial(cli, monkeypatch)
 
 
-def _fake_python(tmp_path: Path, body: str) -> str:
-    script = tmp_path / "fake-python"
-    script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
-    script.chmod(0o700)
-    return str(script)
+@pytest.fixture
+def fake_helper(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Put a shell script in the interpreter's place; ``READY`` in it says a correct ready line."""
+
+    def install(body: str) -> None:
+        found = db_path.stat()
+        script = tmp_path / "fake-python"
+        text = body.replace("echo READY", f"echo 'ready {found.st_dev} {found.st_ino}'")
+        script.write_text("#!/bin/sh\n" + text + "\n", encoding="utf-8")
+        script.chmod(0o700)
+        monkeypatch.setattr(sys, "executable", str(script))
+
+    return install
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """Every helper process the exports start."""
+    found: list[subprocess.Popen[bytes]] = []
+    start = export_helper._HelperRest._start
+
+    def keep(self: Any, spec: dict[str, Any], out: Any) -> Any:
+        found.append(start(self, spec, out))
+        return found[-1]
+
+    monkeypatch.setattr(export_helper._HelperRest, "_start", keep)
+    return found
 
 
 @pytest.mark.parametrize(
     "body",
     [
         "exit 3",  # never begins reading
-        "cat > /dev/null; echo ready; exit 1",  # begins, then fails
-        "cat > /dev/null; echo ready; echo 'done 5 120'; exit 0",  # says it wrote bytes it did not
-        "cat > /dev/null; echo ready; echo 'done 5'; exit 0",  # says too little
+        "cat > /dev/null; echo ready; exit 1",  # says less than a ready helper says
+        "cat > /dev/null; echo READY; exit 1",  # begins, then fails
+        "cat > /dev/null; echo READY; echo 'done 5 120'; exit 0",  # says it wrote bytes it did not
+        "cat > /dev/null; echo READY; echo 'done 5'; exit 0",  # says too little
+        "cat > /dev/null; echo READY; echo 'done 0 0'; exit 4",  # says it is done, then fails
     ],
 )
 def test_a_failing_helper_costs_speed_not_rows(
     cli: Cli,
     splitting: list[tuple[bytes, int] | None],
-    tmp_path: Path,
+    fake_helper: Callable[[str], None],
     monkeypatch: pytest.MonkeyPatch,
     body: str,
 ) -> None:
     before = _serial(cli, monkeypatch)
-    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, body))
+    fake_helper(body)
     exported = _export(cli)
     assert splitting == [None]  # not used: this process read the rest
     assert exported == before
+
+
+@pytest.mark.parametrize(
+    ("body", "patched"),
+    [
+        ("cat > /dev/null; exec sleep 30", "READY_SECONDS"),  # never says it is ready
+        ("cat > /dev/null; echo READY; exec sleep 30", "DONE_SECONDS"),  # begins, then hangs
+    ],
+)
+def test_a_helper_that_hangs_is_stopped_and_not_waited_for(
+    cli: Cli,
+    splitting: list[tuple[bytes, int] | None],
+    fake_helper: Callable[[str], None],
+    started: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    patched: str,
+) -> None:
+    before = _serial(cli, monkeypatch)
+    fake_helper(body)
+    monkeypatch.setattr(export_helper, patched, 0.2)
+    assert _export(cli) == before
+    assert splitting == [None]
+    assert started and started[0].returncode is not None  # stopped and reaped, not left running
+
+
+def test_ctrl_c_while_the_helper_starts_leaves_nothing_running(
+    cli: Cli,
+    splitting: list[tuple[bytes, int] | None],
+    started: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def interrupted(self: Any, timeout: float | None) -> str | None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_helper._HelperRest, "_line", interrupted)
+    result = cli("report", "export", "requests", actor="wang.qiang")
+    assert result.exit_code != 0
+    assert started and started[0].returncode is not None  # killed and reaped
+    assert started[0].stdout is not None and started[0].stdout.closed
+
+
+def test_a_database_file_replaced_meanwhile_is_not_mixed_in(
+    cli: Cli,
+    db_path: Path,
+    splitting: list[tuple[bytes, int] | None],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`mv restored.db icrm.db` while an export begins: the helper would read another file."""
+    before = _serial(cli, monkeypatch)
+    restored = tmp_path / "restored.db"
+    shutil.copy(db_path, restored)
+    _commit_between(restored)()
+    start = export_helper._HelperRest._start
+
+    def start_after_a_restore(self: Any, spec: dict[str, Any], out: Any) -> Any:
+        restored.replace(db_path)  # this process keeps reading the file it opened
+        return start(self, spec, out)
+
+    monkeypatch.setattr(export_helper._HelperRest, "_start", start_after_a_restore)
+    exported = _export(cli)
+    assert splitting == [None]
+    assert exported == before
+    assert "后来改的".encode() in _serial(cli, monkeypatch)  # the path now names the restored file
+
+
+def test_the_scan_notes_the_version_before_its_read_begins(
+    cli: Cli,
+    db_path: Path,
+    splitting: list[tuple[bytes, int] | None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A commit just before the scan's own read begins is in both halves, never in one only."""
+    version = split_scan._data_version
+    calls: list[int] = []
+
+    def commit_then_read(connection: sqlite3.Connection) -> int:
+        if not calls:
+            with sqlite3.connect(db_path) as other:
+                other.execute("UPDATE request SET title = '先改的' WHERE id = (SELECT min(id) FROM request)")
+            other.close()
+        calls.append(1)
+        return version(connection)
+
+    monkeypatch.setattr(split_scan, "_data_version", commit_then_read)
+    exported = _export(cli)
+    assert splitting[0] is not None  # the helper's half was used
+    assert "先改的".encode() in exported
+    monkeypatch.setattr(split_scan, "_data_version", version)
+    assert exported == _serial(cli, monkeypatch)
+
+
+def test_the_helper_writes_many_batches_and_they_are_appended_in_pieces(
+    cli: Cli, splitting: list[tuple[bytes, int] | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_helper, "HELPER_BATCH", 7)
+    monkeypatch.setattr(report_export, "_CHUNK", 100)
+    for args in ((), ("--format", "json")):
+        together = _export(cli, *args)
+        assert together == _serial(cli, monkeypatch, *args)
+    assert len(splitting) == 2 and all(found is not None and found[1] > 7 * 3 for found in splitting)
 
 
 def test_a_missing_interpreter_is_no_error(
@@ -326,9 +454,10 @@ def test_the_parts_cover_every_row_once_in_order(scan: SplitScan, history: Path)
 
 
 def test_same_snapshot_notices_a_commit_and_the_scan_keeps_its_own(scan: SplitScan, history: Path) -> None:
-    assert scan.same_snapshot()
+    assert scan.same_snapshot(scan.file)
+    assert not scan.same_snapshot((scan.file[0], scan.file[1] + 1))  # another file
     _commit_between(history)()
-    assert not scan.same_snapshot()
+    assert not scan.same_snapshot(scan.file)
     titles = [row[1] for batch in scan.rest() for row in batch]
     assert "后来改的" not in titles  # still the snapshot the scan began on
 
@@ -355,7 +484,7 @@ def test_the_helper_reads_its_part_by_itself(history: Path, scan: SplitScan, tmp
     with out.open("wb") as handle:
         spec: dict[str, Any] = {"part": scan.rest_part().to_json(), "fmt": "csv", "keys": ["id", "title"]}
         spec["kinds"] = kinds
-        spec |= {"zone": "Asia/Shanghai", "fd": handle.fileno()}
+        spec |= {"zone": "Asia/Shanghai", "fd": handle.fileno(), "parent": os.getpid()}
         done = subprocess.run(
             [sys.executable, "-m", "icrm_cli.cli.export_helper"],
             input=json.dumps(spec).encode(),
@@ -366,8 +495,17 @@ def test_the_helper_reads_its_part_by_itself(history: Path, scan: SplitScan, tmp
         )
     assert done.returncode == 0, done.stderr.decode()
     said = done.stdout.decode().splitlines()
-    assert said[0] == "ready" and said[1].startswith("done ")
+    assert said[0] == f"ready {scan.file[0]} {scan.file[1]}" and said[1].startswith("done ")
     lines = out.read_bytes().split(b"\r\n")
     assert int(said[1].split()[1]) == len([row for batch in scan.rest() for row in batch])
     assert lines[0].startswith(b"51,")  # the rows after the first 50
     assert said[1].split()[2] == str(out.stat().st_size).encode().decode()
+
+
+def test_the_helper_stops_when_the_export_is_gone() -> None:
+    """A helper whose export was killed stops at its next batch instead of writing for no one."""
+    batches = [[(1,)], [(2,)]]
+    assert list(export_helper._while_parent(iter(batches), os.getppid())) == batches
+    orphaned = export_helper._while_parent(iter(batches), os.getppid() + 1)
+    with pytest.raises(SystemExit):
+        next(orphaned)

@@ -3,42 +3,56 @@
 `report export` of many rows spends its time fetching rows through Python's ``sqlite3`` and
 turning them into CSV or JSON, one core's work. From :data:`MIN_ROWS` rows on, on a
 machine with two cores or more, :func:`export_rest` splits the read (every table whose rows
-come from the driver's cursor: all but meetings)
-(:mod:`icrm_cli.storage.split_scan`): a helper, ``python -m icrm_cli.cli.export_helper``,
-reads the rows after the split point on the same snapshot and writes them
+come from the driver's cursor: all but meetings) with :mod:`icrm_cli.storage.split_scan`:
+a helper, this module's :func:`main` in a new interpreter, reads the rows after the split
+point on the same snapshot and writes them
 (:func:`icrm_cli.output.report_export.write_part`) to an unnamed temporary file (mode
 0600, gone when closed); this process writes the header and the first half, then
 appends the helper's bytes. The output is byte for byte what one process writes.
 
-Whenever the helper cannot be used (it does not start, another connection committed
-before its read began, it fails or runs out of disk), this process reads the rest
-itself: the export is slower, never different.
+Whenever the helper cannot be used (it does not start or begin reading in time, another
+connection committed before its read began, the file was replaced, it fails, runs out of
+disk or takes far longer than this process took for its half), this process reads the
+rest itself: the export is slower, never different.
 
-The helper's conversation, on its standard streams: the part (JSON) in; ``ready`` once its
-read has begun, then ``done ROWS BYTES`` once they are written, out; the bytes are checked.
+The helper runs the same interpreter with the same module path as this process (never a
+folder named ``icrm_cli`` in the working directory) and its interpreter flags. Its
+conversation, on its standard streams: the part (JSON) in; ``ready DEVICE INODE`` once its
+read has begun on that file, then ``done ROWS BYTES`` once they are written, out; the bytes
+are checked. It stops when this process is gone.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
+import selectors
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from icrm_cli.errors import DatabaseError
 from icrm_cli.output.report_export import Rest
+from icrm_cli.storage.plans import BATCH
 from icrm_cli.storage.row_batches import RowStream
-from icrm_cli.storage.split_scan import Part, SplitScan
+from icrm_cli.storage.split_scan import Batch, Part, SplitScan
 from icrm_cli.timeutil import Clock
 
 MIN_ROWS = 200_000  # below this, starting a second interpreter costs about what it saves
+HELPER_BATCH = BATCH  # rows the helper converts at a time
 READY_SECONDS = 30.0  # a helper that has not begun reading by then is not waited for
+# Once this process has written its half, the helper gets this long, or twice what that took.
+DONE_SECONDS = 60.0
+
+# Run in the helper's interpreter (``-c``): this process's module path, then :func:`main`.
+_BOOT = (
+    "import sys; sys.path[:] = sys.argv[1:]; from icrm_cli.cli.export_helper import main; sys.exit(main())"
+)
 
 
 def _cores() -> int:
@@ -83,11 +97,12 @@ def export_rest(data: RowStream, fmt: str, clock: Clock, output: Path | None = N
         yield None
         return
     spec = {
-        "part": scan.rest_part().to_json(),
+        "part": scan.rest_part(HELPER_BATCH).to_json(),
         "fmt": fmt,
         "keys": data.keys,
         "kinds": data.kinds,
         "zone": zone,
+        "parent": os.getpid(),
     }
     folder = output.parent if output is not None and str(output) != "-" else None
     rest = _HelperRest(scan, spec, folder)
@@ -95,6 +110,20 @@ def export_rest(data: RowStream, fmt: str, clock: Clock, output: Path | None = N
         yield rest
     finally:
         rest.close()
+
+
+def _interpreter() -> list[str]:
+    """This interpreter with this process's flags that shape the module path, and no working
+    directory on the path (``-P``): the helper imports what this process imported."""
+    flags = ["-P"]
+    if sys.flags.isolated:
+        flags.append("-I")
+    if sys.flags.ignore_environment:
+        flags.append("-E")
+    if sys.flags.no_user_site:
+        flags.append("-s")
+    paths = [str(Path(entry).absolute()) for entry in sys.path if isinstance(entry, str) and entry]
+    return [sys.executable, *flags, "-c", _BOOT, *paths]
 
 
 class _HelperRest:
@@ -105,64 +134,74 @@ class _HelperRest:
         self.out: BinaryIO | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.said = b""
+        self.code: int | None = None  # the helper's exit status, once it has ended
+        self.started = time.monotonic()
+        try:
+            self._begin(spec, folder)
+        except BaseException:  # Ctrl-C while waiting, too: no helper, pipe or file is left behind
+            self.close()
+            raise
+
+    def _begin(self, spec: dict[str, Any], folder: Path | None) -> None:
         try:
             self.out = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (closed in close())
             self.process = self._start({**spec, "fd": self.out.fileno()}, self.out)
         except OSError:
+            self._stop()
             return
-        if self._line(READY_SECONDS) != "ready" or not scan.same_snapshot():
+        said = (self._line(READY_SECONDS) or "").split()
+        ready = len(said) == 3 and said[0] == "ready" and (said[1] + said[2]).isdigit()
+        if not ready or not self.scan.same_snapshot((int(said[1]), int(said[2]))):
             self._stop()  # a commit came between the two reads (or the helper did not begin): read it here
 
     def _start(self, spec: dict[str, Any], out: BinaryIO) -> subprocess.Popen[bytes]:
         debug = os.environ.get("ICRM_DEBUG", "") not in ("", "0")
-        # The modules this process runs, not whatever a folder named icrm_cli in the working
-        # directory holds: -P keeps the working directory off the path, PYTHONPATH gives ours.
-        paths = [str(Path(entry).absolute()) for entry in sys.path if isinstance(entry, str) and entry]
         process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "icrm_cli.cli.export_helper"],
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+            _interpreter(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None if debug else subprocess.DEVNULL,
             pass_fds=(out.fileno(),),
         )
+        self.process = process
         stdin = process.stdin
         assert stdin is not None
-        try:
-            stdin.write(json.dumps(spec).encode())
-            stdin.close()
-        except OSError:
-            process.kill()
-            process.wait()
-            raise
+        stdin.write(json.dumps(spec).encode())
+        stdin.close()
         return process
 
     def _line(self, timeout: float | None) -> str | None:
         """The helper's next line, waiting at most ``timeout`` seconds (None: until it ends)."""
         if self.process is None or self.process.stdout is None:
             return None
-        stream: IO[bytes] = self.process.stdout
-        while b"\n" not in self.said:
-            ready, _, _ = select.select([stream], [], [], timeout)
-            if not ready:
-                return None
-            chunk = os.read(stream.fileno(), 256)
-            if not chunk:
-                return None
-            self.said += chunk
+        stream = self.process.stdout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            selector.register(stream, selectors.EVENT_READ)
+            while b"\n" not in self.said:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not selector.select(left):
+                    return None
+                chunk = os.read(stream.fileno(), 256)
+                if not chunk:
+                    return None
+                self.said += chunk
         line, self.said = self.said.split(b"\n", 1)
         return line.decode("ascii", "replace").strip()
 
     def written(self) -> tuple[BinaryIO, int] | None:
         if self.process is None or self.out is None:
             return None
-        said = (self._line(None) or "").split()
-        code = self.process.wait()
-        self._stop()
-        if code != 0 or len(said) != 3 or said[0] != "done" or not (said[1] + said[2]).isdigit():
+        took = time.monotonic() - self.started  # this process's half
+        said = (self._line(max(DONE_SECONDS, 2 * took)) or "").split()
+        if said and self.process is not None:
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(READY_SECONDS)  # it has said its last word: let it end
+        self._stop()  # ended by now, else taking too long: stopped
+        if len(said) != 3 or said[0] != "done" or not (said[1] + said[2]).isdigit():
             return None
-        if os.fstat(self.out.fileno()).st_size != int(said[2]):
-            return None  # not all of it reached the file
+        if self.code != 0 or os.fstat(self.out.fileno()).st_size != int(said[2]):
+            return None  # failed at the end, or not all of it reached the file
         self.out.seek(0)
         return self.out, int(said[1])
 
@@ -170,13 +209,15 @@ class _HelperRest:
         return self.scan.rest()
 
     def _stop(self) -> None:
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.process.wait()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-        self.process = None
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        self.code = process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
 
     def close(self) -> None:
         try:
@@ -185,6 +226,14 @@ class _HelperRest:
             if self.out is not None:
                 self.out.close()
             self.scan.close()
+
+
+def _while_parent(rows: Iterator[Batch], parent: int) -> Iterator[Batch]:
+    """The batches, as long as the process that started this one is there to read the result."""
+    for batch in rows:
+        if os.getppid() != parent:
+            raise SystemExit(3)
+        yield batch
 
 
 def main() -> int:
@@ -197,12 +246,12 @@ def main() -> int:
     part = Part.from_json(spec["part"])
     clock = Clock(zone=zone_from_name(spec["zone"]))
 
-    def ready() -> None:
-        sys.stdout.write("ready\n")
+    def ready(file: tuple[int, int]) -> None:
+        sys.stdout.write(f"ready {file[0]} {file[1]}\n")
         sys.stdout.flush()
 
     with os.fdopen(int(spec["fd"]), "wb", closefd=True) as out:
-        rows = read_part(part, ready)
+        rows = _while_parent(read_part(part, ready), int(spec["parent"]))
         count = write_part(spec["fmt"], spec["keys"], spec["kinds"], rows, clock, out)
         out.flush()
         size = out.tell()

@@ -9,7 +9,12 @@ then this process begins its read, the helper begins its own (:func:`read_part` 
 changes when any other connection commits (or checkpoints) in between; unchanged, both
 reads began on the same database. Changed, the caller reads the rest here instead
 (:meth:`SplitScan.rest`), on this process's snapshot: a busy database costs speed, never
-a mixed export.
+a mixed export. Both also name the file they read (device and inode, the same before and
+after their read began), so a database file replaced by another in the meantime (a
+restore by ``mv``) is not taken for the same database.
+
+The snapshot is the one the scan begins on, a moment after the command's own checks
+(who is asking, the filter's departments) read theirs.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from icrm_cli.storage.db_errors import BUSY_TIMEOUT_MS, driver_error
 from icrm_cli.storage.plans import BATCH
 
 Batch = Sequence[Sequence[Any]]
+FileId = tuple[int, int]  # (device, inode) of the database file
 
 
 @dataclass(frozen=True)
@@ -34,14 +40,37 @@ class Part:
     path: str
     sql: str  # the ordered query, ending in LIMIT -1 OFFSET :split_offset
     params: dict[str, Any]
+    size: int = BATCH  # rows per batch
 
     def to_json(self) -> str:
-        return json.dumps({"path": self.path, "sql": self.sql, "params": self.params})
+        return json.dumps({"path": self.path, "sql": self.sql, "params": self.params, "size": self.size})
 
     @classmethod
     def from_json(cls, text: str) -> Part:
         found = json.loads(text)
-        return cls(path=str(found["path"]), sql=str(found["sql"]), params=dict(found["params"]))
+        path, sql, params = str(found["path"]), str(found["sql"]), dict(found["params"])
+        return cls(path=path, sql=sql, params=params, size=int(found["size"]))
+
+
+class FileChanged(Exception):
+    """The database file at the path was replaced while a read began."""
+
+
+def _file_id(path: str) -> FileId:
+    try:
+        found = Path(path).stat()
+    except OSError:
+        raise FileChanged(path) from None
+    return found.st_dev, found.st_ino
+
+
+def _begin_on_file(connection: sqlite3.Connection, path: str, before: FileId) -> FileId:
+    """Begin the read on ``connection`` (opened after ``before`` was taken); the file it reads."""
+    _begin_snapshot(connection)
+    after = _file_id(path)
+    if after != before:
+        raise FileChanged(path)
+    return after
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -76,15 +105,19 @@ class SplitScan:
         self._watcher: sqlite3.Connection | None = None
         self._connection: sqlite3.Connection | None = None
         try:
+            before = _file_id(path)
             self._watcher = _connect(path)
-            self._version = _data_version(self._watcher)
+            self._version = _data_version(self._watcher)  # before this scan's read begins
             self._connection = _connect(path)
-            _begin_snapshot(self._connection)
+            self.file = _begin_on_file(self._connection, path, before)
             # Compiled with every parameter it needs (nothing runs): else a clear error now.
             self._connection.execute(f"EXPLAIN {sql} LIMIT :split_offset", self._bound()).fetchall()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise driver_error(exc, path) from None
+        except BaseException:
+            self.close()
+            raise
 
     def sorts_everything(self) -> bool:
         """Whether the order needs a sort of all rows (no index gives it): then each process would
@@ -108,17 +141,19 @@ class SplitScan:
         """The rows after the split point on this process's snapshot: when no helper could read them."""
         return self._run(f"{self.sql} LIMIT -1 OFFSET :split_offset", size)
 
-    def rest_part(self) -> Part:
+    def rest_part(self, size: int = BATCH) -> Part:
         """The rows after the split point, for a helper process (:func:`read_part`)."""
-        return Part(path=self.path, sql=f"{self.sql} LIMIT -1 OFFSET :split_offset", params=self._bound())
+        sql = f"{self.sql} LIMIT -1 OFFSET :split_offset"
+        return Part(path=self.path, sql=sql, params=self._bound(), size=size)
 
-    def same_snapshot(self) -> bool:
-        """True when no other connection committed since this scan began: a helper whose read began
-        in the meantime (and has said so) reads the same database as :meth:`first`."""
+    def same_snapshot(self, file: FileId) -> bool:
+        """True when a helper whose read began on ``file`` (and has said so) reads the same database
+        as :meth:`first`: the same file, and no other connection committed since this scan began."""
         try:
-            return self._watcher is not None and _data_version(self._watcher) == self._version
+            unchanged = self._watcher is not None and _data_version(self._watcher) == self._version
         except sqlite3.DatabaseError:
             return False
+        return unchanged and tuple(file) == self.file
 
     def _bound(self) -> dict[str, Any]:
         return {**self.params, "split_offset": self.offset}
@@ -149,7 +184,10 @@ def open_split(path: str | Path, sql: str, params: Mapping[str, Any], rows: int)
         json.dumps(dict(params))
     except (TypeError, ValueError):
         return None
-    scan = SplitScan(str(path), sql, params, max(1, rows // 2))
+    try:
+        scan = SplitScan(str(path), sql, params, max(1, rows // 2))
+    except FileChanged:
+        return None
     try:
         sorted_here = scan.sorts_everything()
     except BaseException:
@@ -161,17 +199,19 @@ def open_split(path: str | Path, sql: str, params: Mapping[str, Any], rows: int)
     return scan
 
 
-def read_part(part: Part, ready: Callable[[], None], size: int = BATCH) -> Iterator[Batch]:
-    """In the helper: the rows of ``part``, in batches; ``ready`` is called once the read has begun
-    (its snapshot fixed), before the first batch is handed on."""
+def read_part(part: Part, ready: Callable[[FileId], None]) -> Iterator[Batch]:
+    """In the helper: the rows of ``part``, in batches; ``ready`` is given the file read once the
+    read has begun (its snapshot fixed), before the first batch is handed on. Raises
+    :class:`FileChanged` when the file at the path was replaced meanwhile."""
+    before = _file_id(part.path)
     connection = _connect(part.path)
     try:
         try:
-            _begin_snapshot(connection)
-            ready()
+            file = _begin_on_file(connection, part.path, before)
+            ready(file)
             cursor = connection.execute(part.sql, part.params)
         except sqlite3.DatabaseError as exc:
             raise driver_error(exc, part.path) from None
-        yield from _batches(cursor, size)
+        yield from _batches(cursor, part.size)
     finally:
         connection.close()
