@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import Cli, new_request
+from tests.probe import probe
 
-PROBE = """
-import sys
-sys.argv = ["icrm", *{argv!r}]
-from icrm_cli.cli.app import main
-try:
-    main()
-except SystemExit as exit:
-    sys.stderr.write(f"EXIT={{exit.code}}\\n")
-sys.stderr.write("ORM=" + str("sqlalchemy" in sys.modules or "sqlmodel" in sys.modules) + "\\n")
-"""
-
-
-def _probe(argv: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
+ORM = ("sqlalchemy", "sqlmodel")
 
 
 @pytest.fixture
@@ -50,8 +29,8 @@ def test_a_department_code_in_any_case(cli: Cli, filed: int) -> None:
 
 
 def test_a_lower_case_code_takes_the_light_path(filed: int) -> None:
-    result = _probe(["request", "list", "--to", "it", "--format", "csv"])
-    assert "EXIT=0" in result.stderr and "ORM=False" in result.stderr, result.stderr
+    result = probe(["request", "list", "--to", "it", "--format", "csv"], ORM)
+    assert result.code == 0 and result.loaded == [], result.stderr
     assert f"\n{filed},開".replace("開", "") in result.stdout
 
 
@@ -64,9 +43,9 @@ def test_a_lower_case_code_takes_the_light_path(filed: int) -> None:
     ],
 )
 def test_an_unknown_name_is_one_error_without_the_orm(filed: int, argv: list[str], message: str) -> None:
-    result = _probe(["request", "list", *argv])
-    assert "EXIT=1" in result.stderr and "ORM=False" in result.stderr, result.stderr
-    assert result.stderr.splitlines()[0] == message
+    result = probe(["request", "list", *argv], ORM)
+    assert result.code == 1 and result.loaded == [], result.stderr
+    assert result.stderr.splitlines() == [message]
     assert result.stdout == ""
 
 

@@ -11,27 +11,16 @@ either comes back.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Cli
 from tests.dbtargets import PgServer
+from tests.probe import probe
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "holidays")
-PROBE = """
-import sys
-sys.argv = ["icrm", *{argv!r}]
-from icrm_cli.cli.app import main
-try:
-    main()
-except SystemExit as exit:
-    sys.stderr.write(f"EXIT={{exit.code}}\\n")
-sys.stderr.write("HEAVY=" + ",".join(name for name in {heavy!r} if name in sys.modules) + "\\n")
-"""
 
 
 @pytest.fixture
@@ -45,20 +34,14 @@ def calendar_org(cli: Cli, tmp_path: Path) -> Path:
     return example
 
 
-def _probe(argv: list[str], heavy: tuple[str, ...] = HEAVY, user: str | None = "zhang.wei") -> str:
+def _probe(argv: list[str], heavy: tuple[str, ...] = HEAVY, user: str | None = "zhang.wei") -> list[str]:
+    """The heavy modules ``icrm argv`` loads (it must succeed)."""
     env = {**os.environ, "ICRM_USER": user or ""}
     if user is None:  # on a server: the login reads as itself
         del env["ICRM_USER"]
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert "EXIT=0" in done.stderr or "EXIT=None" in done.stderr, done.stderr
-    return done.stderr
+    result = probe(argv, heavy, env)
+    assert result.code == 0, result.stderr
+    return result.loaded
 
 
 @pytest.mark.parametrize(
@@ -70,7 +53,7 @@ def _probe(argv: list[str], heavy: tuple[str, ...] = HEAVY, user: str | None = "
     ],
 )
 def test_read_commands_load_no_orm_validation_or_holidays(calendar_org: Path, argv: list[str]) -> None:
-    assert "HEAVY=\n" in _probe(argv)
+    assert _probe(argv) == []
 
 
 @pytest.mark.parametrize(
@@ -87,7 +70,7 @@ def test_on_postgres_the_read_commands_load_no_orm(
     url = pg_server.create(f"light_{argv[0]}")
     cli.ok("--db", url, "org", "apply", str(ROOT / "examples" / "org.yaml"))
     monkeypatch.setenv("ICRM_DB", url)
-    assert "HEAVY=\n" in _probe(argv, heavy=("sqlmodel", "pydantic", "icrm_cli.storage.models"), user=None)
+    assert _probe(argv, heavy=("sqlmodel", "pydantic", "icrm_cli.storage.models"), user=None) == []
 
 
 def test_the_probe_sees_the_holidays_library_where_a_day_is_looked_up(calendar_org: Path) -> None:

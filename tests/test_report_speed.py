@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +24,7 @@ from icrm_cli.storage import core
 from icrm_cli.storage.types import UTCDateTime
 from icrm_cli.timeutil import Clock, zone_from_name
 from tests.conftest import Cli, new_request
+from tests.probe import probe
 
 CORE_TABLES = list(core.ALL)
 
@@ -51,17 +49,6 @@ def test_core_descriptions_match_the_models(described: TableClause) -> None:
             assert type(column.type) is type(wanted), where
 
 
-PROBE = """
-import sys
-sys.argv = ["icrm", *{argv!r}]
-from icrm_cli.cli.app import main
-try:
-    main()
-except SystemExit as exit:
-    sys.stderr.write(f"EXIT={{exit.code}}\\n")
-loaded = [name for name in {unwanted!r} if name in sys.modules]
-sys.stderr.write("LOADED=" + ",".join(loaded) + "\\n")
-"""
 UNWANTED = (
     "sqlalchemy",
     "sqlmodel",
@@ -75,24 +62,18 @@ UNWANTED = (
 )
 
 
-def _probe(argv: list[str], unwanted: tuple[str, ...] = UNWANTED) -> str:
-    """Run icrm with ``argv`` in a fresh process; stderr ends with which of ``unwanted`` it loaded."""
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv, unwanted=unwanted)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
-    assert "EXIT=0" in result.stderr, result.stderr
-    return result.stderr
+def _probe(argv: list[str], unwanted: tuple[str, ...] = UNWANTED) -> list[str]:
+    """Which of ``unwanted`` ``icrm argv`` loads, run in a fresh process (it must succeed)."""
+    result = probe(argv, unwanted)
+    assert result.code == 0, result.stderr
+    return result.loaded
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "html"])
 def test_weekly_report_imports_only_what_it_needs(cli: Cli, org: object, fmt: str) -> None:
     new_request(cli, "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
     cli.ok("report", "weekly", "--format", "json")  # the schema is current before the probe
-    assert "LOADED=\n" in _probe(["report", "weekly", "--week", "2026-W47", "--format", fmt])
+    assert _probe(["report", "weekly", "--week", "2026-W47", "--format", fmt]) == []
 
 
 def test_report_json_is_the_same_document_as_emit_object() -> None:
@@ -134,7 +115,7 @@ def test_weekly_report_to_a_file_imports_no_orm(cli: Cli, org: object, tmp_path:
     cli.ok("report", "weekly", "--format", "json")  # the schema is current before the probe
     out = tmp_path / "weekly.csv"
     argv = ["report", "weekly", "--week", "2026-W47", "--format", "csv", "-o", str(out)]
-    assert "LOADED=\n" in _probe(argv, READ_PATH_UNWANTED)
+    assert _probe(argv, READ_PATH_UNWANTED) == []
     assert out.stat().st_size > 0
 
 
@@ -150,4 +131,4 @@ def test_weekly_report_to_a_file_imports_no_orm(cli: Cli, org: object, tmp_path:
 )
 def test_request_list_runs_plans_without_sqlalchemy(cli: Cli, org: object, argv: list[str]) -> None:
     new_request(cli, "--from", "SALES", "--to", "IT", "--title", "开通VPN账号")
-    assert "LOADED=\n" in _probe(argv, READ_PATH_UNWANTED)
+    assert _probe(argv, READ_PATH_UNWANTED) == []
