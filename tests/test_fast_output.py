@@ -51,7 +51,7 @@ def _csv_writer_bytes(rows: list[list[Any]]) -> bytes:
 
 def _fast_bytes(kinds: list[str], rows: list[tuple[Any, ...]], clock: Clock) -> bytes:
     columns = CsvColumns(kinds, clock).convert(rows)
-    # The writer shows unsafe characters as escapes on the joined rows (report_export._write_csv).
+    # The writer shows unsafe characters as escapes on the joined rows (report_export._Encoder).
     return visible_utf8(b"".join(b",".join(row) + b"\r\n" for row in zip(*columns, strict=True)))
 
 

@@ -59,13 +59,11 @@ def write_export(
                 done = count
 
         with _no_cycle_collection():
-            if opts.fmt == "json":
-                count = _write_json(keys, JsonColumns(kinds, opts.clock), batches, opts, tick, rest)
-            else:
+            if opts.fmt != "json":
                 utf8_text = getattr(batches, "utf8_text", None)
                 if callable(utf8_text):
                     utf8_text()  # text as the UTF-8 bytes the file holds: no decoding, no encoding
-                count = _write_csv(keys, CsvColumns(kinds, opts.clock), batches, opts, tick, rest)
+            count = _write(keys, _Encoder(opts.fmt, keys, kinds, opts.clock), batches, opts, tick, rest)
     return count
 
 
@@ -92,35 +90,78 @@ def write_part(
 ) -> int:
     """In a helper process: the rows of the rest of an export, as UTF-8 bytes that follow the first
     part's rows (no header, no brackets; JSON objects joined by ``,``); returns how many."""
-    count = 0
     with _no_cycle_collection():
-        if fmt == "json":
-            columns = JsonColumns(kinds, clock)
-            encode = json.JSONEncoder(ensure_ascii=False).encode
-            for batch in batches:
-                if batch:
-                    out.write((",\n  " if count else "").encode())
-                    out.write(_json_objects(keys, columns, encode, batch).encode())
-                    count += len(batch)
-        else:
-            csv_columns = CsvColumns(kinds, clock)
-            for batch in batches:
-                if batch:
-                    out.write(_csv_lines(csv_columns, batch))
-                    out.write(b"\r\n")
-                    count += len(batch)
+        return _write_rows(_Encoder(fmt, keys, kinds, clock), batches, out.write, 0, lambda count: None)
+
+
+class _Encoder:
+    """A batch of rows as export bytes: CSV lines (each ending CR LF) or JSON objects, which a
+    ``separator`` goes between (and a ``lead`` before the first of the array)."""
+
+    def __init__(self, fmt: str, keys: Sequence[str], kinds: Sequence[str], clock: Clock) -> None:
+        self.json = fmt == "json"
+        self.keys = keys
+        self.lead, self.separator, self.tail = (b"\n  ", b",\n  ", b"") if self.json else (b"", b"", b"\r\n")
+        self.csv_columns = CsvColumns(kinds, clock)
+        self.json_columns = JsonColumns(kinds, clock)
+        self.encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
+
+    def __call__(self, batch: Sequence[Sequence[Any]]) -> bytes:
+        if self.json:
+            objects = map(
+                dict, map(zip, repeat(self.keys), zip(*self.json_columns.convert(batch), strict=True))
+            )
+            return json_safe(",\n  ".join(map(self.encode, objects))).encode()
+        cells = self.csv_columns.convert(batch)
+        return visible_utf8(b"\r\n".join(map(b",".join, zip(*cells, strict=True))))
+
+
+def _write_rows(
+    encoder: _Encoder,
+    batches: Iterable[Sequence[Sequence[Any]]],
+    write: Callable[[bytes], object],
+    count: int,
+    tick: Callable[[int], None],
+    lead: bytes = b"",
+) -> int:
+    """Write the batches after ``count`` rows (``lead`` before the very first); the new count."""
+    for batch in batches:
+        if batch:
+            write(lead if count == 0 else encoder.separator)
+            write(encoder(batch))
+            write(encoder.tail)
+            count += len(batch)
+            tick(count)
     return count
 
 
-def _json_objects(
-    keys: Sequence[str], columns: JsonColumns, encode: Callable[[Any], str], batch: Sequence[Sequence[Any]]
-) -> str:
-    objects = map(dict, map(zip, repeat(keys), zip(*columns.convert(batch), strict=True)))
-    return json_safe(",\n  ".join(map(encode, objects)))
-
-
-def _csv_lines(columns: CsvColumns, batch: Sequence[Sequence[Any]]) -> bytes:
-    return visible_utf8(b"\r\n".join(map(b",".join, zip(*columns.convert(batch), strict=True))))
+def _write(
+    keys: Sequence[str],
+    encoder: _Encoder,
+    batches: Iterable[Sequence[Sequence[Any]]],
+    opts: OutputOptions,
+    tick: Callable[[int], None],
+    rest: Rest | None,
+) -> int:
+    """The header (CSV, after the BOM if any) or the opening bracket, the rows, the rest, the end."""
+    with open_sink(opts.output, bom=opts.excel and not encoder.json, newline="") as stream:
+        if encoder.json:
+            stream.write("[")
+        else:
+            csv.writer(stream, lineterminator="\r\n").writerow(keys)
+        write = _byte_writer(stream)
+        count = _write_rows(encoder, batches, write, 0, tick, encoder.lead)
+        done = rest.written() if rest is not None else None
+        if done is not None and done[1]:
+            write(encoder.lead if count == 0 else encoder.separator)
+            _copy(done[0], write)
+            count += done[1]
+            tick(count)
+        elif done is None and rest is not None:
+            count = _write_rows(encoder, rest.batches(), write, count, tick, encoder.lead)
+        if encoder.json:
+            write(b"\n]\n" if count else b"]\n")
+    return count
 
 
 def _copy(source: BinaryIO, write: Callable[[bytes], object]) -> None:
@@ -130,75 +171,6 @@ def _copy(source: BinaryIO, write: Callable[[bytes], object]) -> None:
 
 
 _CHUNK = 1 << 20
-
-
-def _write_json(
-    keys: Sequence[str],
-    columns: JsonColumns,
-    batches: Iterable[Sequence[Sequence[Any]]],
-    opts: OutputOptions,
-    tick: Callable[[int], None],
-    rest: Rest | None,
-) -> int:
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
-    count = 0
-    with open_sink(opts.output) as stream:
-        stream.write("[")
-
-        def write_batches(parts: Iterable[Sequence[Sequence[Any]]]) -> None:
-            nonlocal count
-            for batch in parts:
-                if batch:
-                    stream.write("\n  " if count == 0 else ",\n  ")
-                    stream.write(_json_objects(keys, columns, encode, batch))
-                    count += len(batch)
-                    tick(count)
-
-        write_batches(batches)
-        done = rest.written() if rest is not None else None
-        if done is not None:
-            if done[1]:
-                stream.write("\n  " if count == 0 else ",\n  ")
-                _copy(done[0], _byte_writer(stream))
-                count += done[1]
-                tick(count)
-        elif rest is not None:
-            write_batches(rest.batches())
-        stream.write("\n]\n" if count else "]\n")
-    return count
-
-
-def _write_csv(
-    keys: Sequence[str],
-    columns: CsvColumns,
-    batches: Iterable[Sequence[Sequence[Any]]],
-    opts: OutputOptions,
-    tick: Callable[[int], None],
-    rest: Rest | None,
-) -> int:
-    count = 0
-    with open_sink(opts.output, bom=opts.excel, newline="") as stream:
-        csv.writer(stream, lineterminator="\r\n").writerow(keys)  # after the BOM, if any
-        write = _byte_writer(stream)
-
-        def write_batches(parts: Iterable[Sequence[Sequence[Any]]]) -> None:
-            nonlocal count
-            for batch in parts:
-                if batch:
-                    write(_csv_lines(columns, batch))
-                    write(b"\r\n")
-                    count += len(batch)
-                    tick(count)
-
-        write_batches(batches)
-        done = rest.written() if rest is not None else None
-        if done is not None:
-            _copy(done[0], write)
-            count += done[1]
-            tick(count)
-        elif rest is not None:
-            write_batches(rest.batches())
-    return count
 
 
 def _byte_writer(stream: TextIO) -> Callable[[bytes], object]:
